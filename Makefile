@@ -1,0 +1,138 @@
+# libmseal - plain GNU make.  `make V=1` shows the commands.
+VERSION    := 0.1.0
+SOVERSION  := 0
+
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR     ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+DESTDIR    ?=
+
+# Out-of-tree builds: `make B=build-asan EXTRA_CFLAGS=-fsanitize=address`.
+B          ?= build
+CC         ?= cc
+CFLAGS     ?= -O2 -g
+WARNFLAGS  := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+              -Wpointer-arith -Wformat=2 -Wno-unused-parameter
+BASEFLAGS  := -std=gnu11 -D_GNU_SOURCE -Iinclude $(WARNFLAGS)
+LIBFLAGS   := -fPIC -fvisibility=hidden
+ALL_CFLAGS  = $(BASEFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_LDFLAGS)
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+LIB_SRCS := $(wildcard src/*.c)
+LIB_OBJS := $(LIB_SRCS:src/%.c=$(B)/src/%.o)
+SHLIB    := $(B)/libmseal.so.$(VERSION)
+SONAME   := libmseal.so.$(SOVERSION)
+STLIB    := $(B)/libmseal.a
+TOOL     := $(B)/mseal
+
+TEST_SRCS := $(wildcard test/*.c)
+TEST_OBJS := $(TEST_SRCS:test/%.c=$(B)/test/%.o)
+TEST_BIN  := $(B)/test/mseal-tests
+
+all: $(SHLIB) $(B)/libmseal.so $(STLIB) $(TOOL) $(B)/libmseal.pc
+
+$(B)/src/%.o: src/%.c src/internal.h include/mseal.h
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LIBFLAGS) -Isrc -c -o $@ $<
+
+$(SHLIB): $(LIB_OBJS) src/libmseal.map
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,$(SONAME) \
+		-Wl,--version-script,src/libmseal.map -Wl,-z,relro,-z,now \
+		-o $@ $(LIB_OBJS) $(ALL_LDFLAGS)
+
+$(B)/libmseal.so: $(SHLIB)
+	$(Q)ln -sf libmseal.so.$(VERSION) $(B)/$(SONAME)
+	$(Q)ln -sf $(SONAME) $@
+
+$(STLIB): $(LIB_OBJS)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && $(AR) rcs $@ $(LIB_OBJS)
+
+$(B)/tools/%.o: tools/%.c include/mseal.h
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The tool links the static library: it must work before `make install`.
+$(TOOL): $(B)/tools/mseal.o $(STLIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS)
+
+$(B)/libmseal.pc: libmseal.pc.in Makefile
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+		$< > $@
+
+# Tests link the static library plus its internals (the parser tests call
+# hidden functions).
+$(B)/test/%.o: test/%.c test/harness.h include/mseal.h src/internal.h
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -Itest -c -o $@ $<
+
+$(TEST_BIN): $(TEST_OBJS) $(STLIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS)
+
+# MSEAL_BACKEND (if set) picks the backends to run; default: both.
+check: $(TEST_BIN) $(TOOL)
+	$(Q)MSEAL_TOOL=$(abspath $(TOOL)) $(TEST_BIN) $(TESTFLAGS)
+
+check-exports: $(SHLIB)
+	$(Q)test/check-exports.sh $(SHLIB) src/libmseal.map
+
+check-style:
+	$(Q)clang-format --dry-run --Werror include/*.h src/*.c src/*.h tools/*.c test/*.c test/*.h
+
+# libFuzzer target for the maps/smaps parser (clang only).
+FUZZ_BIN := $(B)/fuzz/fuzz-maps
+FUZZ_SECONDS ?= 30
+$(FUZZ_BIN): fuzz/fuzz_maps.c src/maps_parse.c src/internal.h
+	@mkdir -p $(@D)
+	$(Q)clang $(BASEFLAGS) -g -O1 -Isrc -fsanitize=fuzzer,address,undefined \
+		-o $@ fuzz/fuzz_maps.c src/maps_parse.c
+
+fuzz: $(FUZZ_BIN)
+	$(Q)mkdir -p $(B)/fuzz/corpus
+	$(Q)$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
+		$(B)/fuzz/corpus fuzz/seeds
+
+install: all
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
+		$(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGCONFIGDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
+		$(DESTDIR)$(MANDIR)/man7
+	install -m 0755 $(SHLIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf libmseal.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libmseal.so
+	install -m 0644 $(STLIB) $(DESTDIR)$(LIBDIR)/
+	install -m 0644 include/mseal.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 0755 $(TOOL) $(DESTDIR)$(BINDIR)/
+	install -m 0644 $(B)/libmseal.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	install -m 0644 man/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 man/man3/*.3 $(DESTDIR)$(MANDIR)/man3/
+	install -m 0644 man/man7/*.7 $(DESTDIR)$(MANDIR)/man7/
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libmseal.so.$(VERSION) \
+		$(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libmseal.so \
+		$(DESTDIR)$(LIBDIR)/libmseal.a $(DESTDIR)$(INCLUDEDIR)/mseal.h \
+		$(DESTDIR)$(BINDIR)/mseal $(DESTDIR)$(PKGCONFIGDIR)/libmseal.pc
+	for f in man/man1/*.1 man/man3/*.3 man/man7/*.7; do \
+		rm -f $(DESTDIR)$(MANDIR)/$${f#man/}; done
+
+clean:
+	rm -rf $(B) build-*
+
+.PHONY: all check check-exports check-style fuzz install uninstall clean

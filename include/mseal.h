@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mseal.h - memory sealing for every Linux process.
+ *
+ * A sealed range of the address space can no longer be unmapped, moved,
+ * resized, replaced or re-protected until the process exits or calls
+ * execve(2).  libmseal uses the kernel's mseal(2) (Linux 6.10+) and, in a
+ * later release, a seccomp-BPF backend for older kernels and seal classes.
+ *
+ * Every function returns 0 (or a value) on success and a negative errno
+ * value on failure, and also sets errno; the exceptions are mseal_mmap(),
+ * which follows mmap(2), and mimmutable(), which follows OpenBSD.
+ * See libmseal(7) for the overview and the man3 pages for each call.
+ */
+#ifndef LIBMSEAL_MSEAL_H
+#define LIBMSEAL_MSEAL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LIBMSEAL_VERSION_MAJOR 0
+#define LIBMSEAL_VERSION_MINOR 1
+#define LIBMSEAL_VERSION_PATCH 0
+
+/*
+ * Seal classes.  They accumulate: sealing a range with MSEAL_PROT and later
+ * with MSEAL_BASE leaves it sealed with both.  Nothing is ever removed.
+ */
+/* Refuse munmap, mremap (source and destination), MAP_FIXED overwrite,
+ * shmdt, brk shrink and remap_file_pages. */
+#define MSEAL_BASE 0x1u
+/* Refuse mprotect and pkey_mprotect, even when the protection is unchanged. */
+#define MSEAL_PROT 0x2u
+/* Refuse destructive madvise/process_madvise advice on memory that is
+ * anonymous and not writable. */
+#define MSEAL_DISCARD 0x4u
+/* All three: exactly what the kernel's mseal(2) does. */
+#define MSEAL_ALL (MSEAL_BASE | MSEAL_PROT | MSEAL_DISCARD)
+
+struct mseal_span {
+	void *addr;
+	size_t len;
+};
+
+/*
+ * mseal_range - seal [addr, addr + len) with the given classes.
+ *
+ * Follows the kernel's argument rules: addr must be page-aligned, len is
+ * rounded up to a page, len == 0 succeeds at once, any unmapped hole in the
+ * range fails with -ENOMEM and seals nothing.  Unknown or zero class bits
+ * fail with -EINVAL.  Returns 0 or -errno (errno is set too).
+ */
+int mseal_range(void *addr, size_t len, unsigned int classes);
+
+/*
+ * mseal_ranges - seal several ranges as one operation.
+ *
+ * Every span is validated (arguments and holes) before anything is sealed:
+ * on an error nothing is sealed.  n == 0 succeeds.  Returns 0 or -errno.
+ */
+int mseal_ranges(const struct mseal_span *spans, size_t n,
+		 unsigned int classes);
+
+/*
+ * mseal_mmap - mmap(2) a new mapping and seal it in one call.
+ *
+ * Either the caller gets a sealed mapping or no mapping (and no mapping
+ * replaced by MAP_FIXED when the seal could not be made).  Returns the
+ * address, or MAP_FAILED with errno set, like mmap(2).
+ */
+void *mseal_mmap(void *addr, size_t len, int prot, int flags, int fd,
+		 off_t offset, unsigned int classes);
+
+/*
+ * mseal_mprotect - set the final protection of a range and seal it, the
+ * loader's "mprotect + mimmutable" pattern.  Returns 0 or -errno.
+ */
+int mseal_mprotect(void *addr, size_t len, int prot, unsigned int classes);
+
+/*
+ * mseal_query - the seal classes in force on every page of a range.
+ *
+ * *classes receives the classes that hold for all pages of
+ * [addr, addr + len) (0 when any page is unsealed, or when len == 0).
+ * Same argument rules as mseal_range(); a hole fails with -ENOMEM.
+ * Returns 0 or -errno.
+ */
+int mseal_query(const void *addr, size_t len, unsigned int *classes);
+
+/* Backends, as reported by mseal_probe(). */
+#define MSEAL_BACKEND_NONE 0	/* no backend can seal in this process */
+#define MSEAL_BACKEND_NATIVE 1	/* the kernel's mseal(2) */
+#define MSEAL_BACKEND_SECCOMP 2	/* libmseal's seccomp-BPF filters */
+
+/* Feature bits of struct mseal_features.flags. */
+#define MSEAL_FEAT_SYSCALL 0x01u	/* the kernel has mseal(2) */
+#define MSEAL_FEAT_SECCOMP 0x02u	/* seccomp filters can be installed */
+#define MSEAL_FEAT_TSYNC_ESRCH 0x04u	/* SECCOMP_FILTER_FLAG_TSYNC_ESRCH */
+#define MSEAL_FEAT_SPEC_ALLOW 0x08u	/* SECCOMP_FILTER_FLAG_SPEC_ALLOW */
+#define MSEAL_FEAT_SYSTEM_SEALED 0x10u	/* kernel sealed [vdso]/[vvar] */
+#define MSEAL_FEAT_NO_NEW_PRIVS 0x20u	/* no_new_privs is set */
+#define MSEAL_FEAT_CAP_SYS_ADMIN 0x40u	/* CAP_SYS_ADMIN is effective */
+#define MSEAL_FEAT_SECCOMP_BACKEND 0x80u /* this build has the seccomp backend */
+
+/* Where the backend choice came from (struct mseal_features.backend_source). */
+#define MSEAL_SOURCE_AUTO 0	/* chosen from the kernel's features */
+#define MSEAL_SOURCE_ENV 1	/* forced by MSEAL_BACKEND */
+
+struct mseal_features {
+	unsigned int flags;		/* MSEAL_FEAT_* */
+	int backend;			/* MSEAL_BACKEND_* used for MSEAL_ALL */
+	int subset_backend;		/* MSEAL_BACKEND_* used for class subsets */
+	int backend_source;		/* MSEAL_SOURCE_* */
+	unsigned int reserved[12];	/* zero; room for later fields */
+};
+
+/*
+ * mseal_probe - what this kernel and process can do.
+ *
+ * The kernel's features are probed once and cached; MSEAL_BACKEND is read
+ * at the same time.  MSEAL_FEAT_NO_NEW_PRIVS and MSEAL_FEAT_CAP_SYS_ADMIN
+ * are read afresh on each call.  Returns 0, or -EINVAL when MSEAL_BACKEND
+ * holds a value other than auto, native or seccomp (out is still filled in,
+ * with backend MSEAL_BACKEND_NONE).
+ */
+int mseal_probe(struct mseal_features *out);
+
+/* mseal_backend_name - "native", "seccomp" or "none" for MSEAL_BACKEND_*. */
+const char *mseal_backend_name(int backend);
+
+/*
+ * mimmutable - OpenBSD's mimmutable(2).
+ *
+ * Rounds addr down and len up to pages and seals every mapped page in the
+ * range with MSEAL_ALL; unmapped holes are allowed and stay mutable.
+ * Returns 0, or -1 with errno set (EINVAL only when the range wraps around),
+ * as on OpenBSD.
+ */
+int mimmutable(void *addr, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBMSEAL_MSEAL_H */

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal interfaces of libmseal; nothing here is exported. */
+#ifndef LIBMSEAL_INTERNAL_H
+#define LIBMSEAL_INTERNAL_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mseal.h"
+
+#define MSL_EXPORT __attribute__((visibility("default")))
+#define MSL_HIDDEN __attribute__((visibility("hidden")))
+
+/* The kernel's mseal(2) number in the unified syscall table (6.10+). */
+#ifndef __NR_mseal
+#define __NR_mseal 462
+#endif
+
+/*
+ * The one error boundary: every public call that fails goes through here, so
+ * the return value and errno always agree.
+ */
+static inline int msl_fail(int err)
+{
+	errno = err;
+	return -err;
+}
+
+/* Cached facts about the kernel and the MSEAL_BACKEND choice. */
+struct msl_config {
+	unsigned int kernel_flags;	/* MSEAL_FEAT_* that cannot change */
+	int backend_all;		/* MSEAL_BACKEND_* for MSEAL_ALL */
+	int backend_subset;		/* MSEAL_BACKEND_* for a class subset */
+	int source;			/* MSEAL_SOURCE_* */
+	bool env_invalid;		/* MSEAL_BACKEND held a bad value */
+	bool env_native;		/* MSEAL_BACKEND=native */
+};
+
+const struct msl_config *msl_config(void) MSL_HIDDEN;
+size_t msl_page_size(void) MSL_HIDDEN;
+
+/*
+ * Checks the class bits and that a backend can seal them; on success
+ * *backend is the MSEAL_BACKEND_* to use.  Returns 0 or -errno.
+ */
+int msl_select_backend(unsigned int classes, int *backend) MSL_HIDDEN;
+
+/*
+ * Applies the kernel's range rules (SEMANTICS.md section 2, rules 2-3):
+ * on success *end is the page-rounded end.  Returns 0 or -EINVAL.
+ */
+int msl_check_range(uintptr_t addr, size_t len, uintptr_t *end) MSL_HIDDEN;
+
+/* -ENOMEM when [start, end) holds an unmapped hole, else 0. */
+int msl_check_mapped(uintptr_t start, uintptr_t end) MSL_HIDDEN;
+
+/* Seals a validated, mapped range with the chosen backend: 0 or -errno. */
+int msl_seal_checked(uintptr_t start, uintptr_t end, unsigned int classes,
+		     int backend) MSL_HIDDEN;
+
+/* Flags of a parsed mapping (struct msl_vma.flags). */
+#define MSL_VMA_READ 0x01u
+#define MSL_VMA_WRITE 0x02u
+#define MSL_VMA_EXEC 0x04u
+#define MSL_VMA_SHARED 0x08u
+#define MSL_VMA_HAS_VMFLAGS 0x10u	/* a VmFlags: line was seen */
+#define MSL_VMA_SEALED 0x20u		/* VmFlags holds "sl" */
+#define MSL_VMA_PATH_TRUNCATED 0x40u	/* the path did not fit */
+
+#define MSL_PATH_MAX 4352
+
+struct msl_vma {
+	uintptr_t start;
+	uintptr_t end;
+	unsigned long long offset;
+	unsigned long long inode;
+	unsigned int flags;		/* MSL_VMA_* */
+	char path[MSL_PATH_MAX];	/* "" for anonymous memory */
+};
+
+/* Called once per mapping, in address order; a non-zero return stops. */
+typedef int (*msl_vma_fn)(const struct msl_vma *vma, void *arg);
+
+/*
+ * A streaming parser of /proc/PID/maps and /proc/PID/smaps text.  Feed it
+ * any chunks; it calls fn for each mapping once the mapping is complete.
+ */
+struct msl_maps_parser {
+	msl_vma_fn fn;
+	void *arg;
+	int status;		/* 0, a callback's stop value, or -EPROTO */
+	bool have_vma;
+	bool line_overflow;
+	size_t line_len;
+	struct msl_vma vma;
+	char line[MSL_PATH_MAX + 128];
+};
+
+void msl_maps_init(struct msl_maps_parser *p, msl_vma_fn fn, void *arg)
+	MSL_HIDDEN;
+/* Returns 0 to go on, a callback's non-zero value, or -EPROTO. */
+int msl_maps_feed(struct msl_maps_parser *p, const char *buf, size_t n)
+	MSL_HIDDEN;
+/* Flushes the last line and mapping; same return values as feed. */
+int msl_maps_finish(struct msl_maps_parser *p) MSL_HIDDEN;
+/*
+ * Parses a whole file ("/proc/self/smaps", ...).  Returns 0, a callback's
+ * non-zero value, -EPROTO, or -errno from open/read.
+ */
+int msl_maps_read(const char *path, msl_vma_fn fn, void *arg) MSL_HIDDEN;
+
+#endif /* LIBMSEAL_INTERNAL_H */

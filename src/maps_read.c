@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+/* Reads a /proc maps or smaps file through the streaming parser. */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+int msl_maps_read(const char *path, msl_vma_fn fn, void *arg)
+{
+	/* Heap, not stack: the parser holds a path-sized line and mapping,
+	 * too much for the small stacks of some threads. */
+	struct msl_maps_parser *p = malloc(sizeof(*p));
+	char buf[4096];
+	int fd, rc = 0;
+	ssize_t n;
+
+	if (!p)
+		return -ENOMEM;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = -errno;
+		goto out;
+	}
+	msl_maps_init(p, fn, arg);
+	for (;;) {
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = -errno;
+			break;
+		}
+		if (n == 0) {
+			rc = msl_maps_finish(p);
+			break;
+		}
+		rc = msl_maps_feed(p, buf, (size_t)n);
+		if (rc)
+			break;
+	}
+	close(fd);
+out:
+	free(p);
+	return rc;
+}

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The one cached probe of what the kernel can do, and the backend choice.
+ *
+ * The probe runs once per process (pthread_once), on the first call that
+ * needs it: no constructor, so merely linking libmseal costs nothing and
+ * changes nothing.  MSEAL_BACKEND is read at the same moment and never again,
+ * so a seal cannot switch backends half-way through a program.
+ */
+#include <linux/capability.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#ifndef SECCOMP_FILTER_FLAG_TSYNC_ESRCH
+#define SECCOMP_FILTER_FLAG_TSYNC_ESRCH (1UL << 4)
+#endif
+#ifndef SECCOMP_FILTER_FLAG_SPEC_ALLOW
+#define SECCOMP_FILTER_FLAG_SPEC_ALLOW (1UL << 2)
+#endif
+
+static struct msl_config config;
+static size_t page_size;
+static pthread_once_t config_once = PTHREAD_ONCE_INIT;
+
+/*
+ * mseal(0, 0, 0) answers 0 on 6.10+ and ENOSYS before.  A container's own
+ * seccomp policy may answer EPERM for an unknown syscall: that is "no
+ * mseal" too, since every real seal would fail the same way.
+ */
+static bool kernel_has_mseal(void)
+{
+	return syscall(__NR_mseal, 0UL, 0UL, 0UL) == 0;
+}
+
+/*
+ * A NULL filter with one flag answers EFAULT when the kernel knows the flag
+ * and EINVAL when it does not; nothing is installed either way.
+ */
+static bool seccomp_flag_known(unsigned long flag)
+{
+	return syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, flag, NULL) < 0 &&
+	       errno == EFAULT;
+}
+
+/* PR_GET_SECCOMP fails with EINVAL on kernels built without seccomp. */
+static bool kernel_has_seccomp_filter(void)
+{
+	return prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0 &&
+	       seccomp_flag_known(0);
+}
+
+static int system_mapping_fn(const struct msl_vma *v, void *arg)
+{
+	bool *sealed = arg;
+
+	if ((strcmp(v->path, "[vdso]") == 0 || strcmp(v->path, "[vvar]") == 0) &&
+	    (v->flags & MSL_VMA_SEALED))
+		*sealed = true;
+	return 0;
+}
+
+static bool system_mappings_sealed(void)
+{
+	bool sealed = false;
+
+	if (msl_maps_read("/proc/self/smaps", system_mapping_fn, &sealed))
+		return false;
+	return sealed;
+}
+
+static void probe_once(void)
+{
+	const char *env = secure_getenv("MSEAL_BACKEND");
+	unsigned int flags = 0;
+	long ps = sysconf(_SC_PAGESIZE);
+	int saved = errno;
+
+	page_size = ps > 0 ? (size_t)ps : 4096;
+	if (kernel_has_mseal())
+		flags |= MSEAL_FEAT_SYSCALL;
+	if (kernel_has_seccomp_filter()) {
+		flags |= MSEAL_FEAT_SECCOMP;
+		if (seccomp_flag_known(SECCOMP_FILTER_FLAG_TSYNC_ESRCH))
+			flags |= MSEAL_FEAT_TSYNC_ESRCH;
+		if (seccomp_flag_known(SECCOMP_FILTER_FLAG_SPEC_ALLOW))
+			flags |= MSEAL_FEAT_SPEC_ALLOW;
+	}
+	if ((flags & MSEAL_FEAT_SYSCALL) && system_mappings_sealed())
+		flags |= MSEAL_FEAT_SYSTEM_SEALED;
+	config.kernel_flags = flags;
+
+	config.source = MSEAL_SOURCE_AUTO;
+	if (env && *env && strcmp(env, "auto") != 0) {
+		config.source = MSEAL_SOURCE_ENV;
+		if (strcmp(env, "native") == 0)
+			config.env_native = true;
+		else if (strcmp(env, "seccomp") != 0)
+			config.env_invalid = true;
+	}
+
+	/*
+	 * Only the full set of classes can use mseal(2); a subset always needs
+	 * seccomp.  This build has no seccomp backend yet, so such requests
+	 * select MSEAL_BACKEND_NONE and fail with EOPNOTSUPP.
+	 */
+	if (config.env_invalid) {
+		config.backend_all = MSEAL_BACKEND_NONE;
+	} else if (config.env_native || config.source == MSEAL_SOURCE_AUTO) {
+		config.backend_all = (flags & MSEAL_FEAT_SYSCALL) ?
+			MSEAL_BACKEND_NATIVE : MSEAL_BACKEND_NONE;
+	} else {
+		config.backend_all = MSEAL_BACKEND_NONE;
+	}
+	config.backend_subset = MSEAL_BACKEND_NONE;
+	errno = saved;
+}
+
+const struct msl_config *msl_config(void)
+{
+	pthread_once(&config_once, probe_once);
+	return &config;
+}
+
+size_t msl_page_size(void)
+{
+	pthread_once(&config_once, probe_once);
+	return page_size;
+}
+
+int msl_select_backend(unsigned int classes, int *backend)
+{
+	const struct msl_config *c;
+
+	if (classes == 0 || (classes & ~MSEAL_ALL))
+		return -EINVAL;
+	c = msl_config();
+	if (c->env_invalid)
+		return -EINVAL;
+	*backend = classes == MSEAL_ALL ? c->backend_all : c->backend_subset;
+	if (*backend != MSEAL_BACKEND_NONE)
+		return 0;
+	/* Forcing native on a kernel without mseal(2): the kernel's own
+	 * answer.  Everything else needs the seccomp backend. */
+	if (classes == MSEAL_ALL && c->env_native)
+		return -ENOSYS;
+	return -EOPNOTSUPP;
+}
+
+static bool has_cap_sys_admin(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+
+	memset(data, 0, sizeof(data));
+	if (syscall(__NR_capget, &hdr, data) != 0)
+		return false;
+	return data[CAP_SYS_ADMIN / 32].effective &
+	       (1u << (CAP_SYS_ADMIN % 32));
+}
+
+MSL_EXPORT int mseal_probe(struct mseal_features *out)
+{
+	const struct msl_config *c = msl_config();
+	int saved = errno;
+
+	if (!out)
+		return msl_fail(EFAULT);
+	memset(out, 0, sizeof(*out));
+	out->flags = c->kernel_flags;
+	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1)
+		out->flags |= MSEAL_FEAT_NO_NEW_PRIVS;
+	if (has_cap_sys_admin())
+		out->flags |= MSEAL_FEAT_CAP_SYS_ADMIN;
+	out->backend = c->backend_all;
+	out->subset_backend = c->backend_subset;
+	out->backend_source = c->source;
+	errno = saved;
+	if (c->env_invalid)
+		return msl_fail(EINVAL);
+	return 0;
+}
+
+MSL_EXPORT const char *mseal_backend_name(int backend)
+{
+	switch (backend) {
+	case MSEAL_BACKEND_NATIVE:
+		return "native";
+	case MSEAL_BACKEND_SECCOMP:
+		return "seccomp";
+	default:
+		return "none";
+	}
+}
