@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The test runner: forks a child per (test, backend), applies a per-test
+ * timeout, and ends with one line "N passed, N failed, N skipped".
+ *
+ * usage: mseal-tests [-l] [-t SUBSTRING] [-b BACKEND[,BACKEND...]] [-T SECS]
+ * Backends default to MSEAL_BACKEND when set, else "native,seccomp".
+ */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+#include "harness.h"
+
+#define MAX_TESTS 512
+#define EXIT_SKIP 77
+
+struct test_case {
+	const char *name;
+	test_fn fn;
+	unsigned int flags;
+	const char *why;
+};
+
+static struct test_case tests[MAX_TESTS];
+static size_t ntests;
+static int skip_fd = -1;	/* where a child writes its skip reason */
+static const char *cur_test;
+
+void test_register(const char *name, test_fn fn, unsigned int flags,
+		   const char *why)
+{
+	if (ntests == MAX_TESTS) {
+		fprintf(stderr, "harness: more than %d tests\n", MAX_TESTS);
+		abort();
+	}
+	tests[ntests++] = (struct test_case){ name, fn, flags, why };
+}
+
+void test_fail(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "  %s:%d: %s: ", file, line, cur_test);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fflush(stderr);
+	_exit(1);
+}
+
+void test_skip(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (skip_fd >= 0 && n > 0 &&
+	    write(skip_fd, buf, strlen(buf)) < 0)
+		_exit(1);
+	_exit(EXIT_SKIP);
+}
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static size_t page(void)
+{
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+static char *isolate(char *p, size_t npages)
+{
+	size_t ps = page();
+
+	if (p == MAP_FAILED)
+		FAIL("mmap: %s", strerror(errno));
+	if (munmap(p, ps) || munmap(p + (npages + 1) * ps, ps))
+		FAIL("munmap guard: %s", strerror(errno));
+	return p + ps;
+}
+
+char *map_anon(size_t npages, int prot)
+{
+	return isolate(mmap(NULL, (npages + 2) * page(), prot,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+		       npages);
+}
+
+char *map_anon_shared(size_t npages, int prot)
+{
+	return isolate(mmap(NULL, (npages + 2) * page(), prot,
+			    MAP_SHARED | MAP_ANONYMOUS, -1, 0),
+		       npages);
+}
+
+char *map_file(size_t npages, int prot, int flags)
+{
+	char path[] = "/tmp/mseal-test-XXXXXX";
+	size_t ps = page();
+	char *res, *p;
+	int fd = mkstemp(path);
+
+	if (fd < 0)
+		FAIL("mkstemp: %s", strerror(errno));
+	unlink(path);
+	if (ftruncate(fd, (off_t)((npages + 2) * ps)))
+		FAIL("ftruncate: %s", strerror(errno));
+	/* Reserve with guards, then put the file over the middle. */
+	res = map_anon(npages, PROT_NONE);
+	p = mmap(res, npages * ps, prot, flags | MAP_FIXED, fd, 0);
+	if (p == MAP_FAILED)
+		FAIL("mmap file: %s", strerror(errno));
+	close(fd);
+	return p;
+}
+
+int page_mapped(const void *addr)
+{
+	unsigned char vec;
+	uintptr_t a = (uintptr_t)addr & ~(page() - 1);
+
+	return mincore((void *)a, 1, &vec) == 0;
+}
+
+struct maps_line {
+	uintptr_t start, end;
+	char perms[5];
+	char name[256];
+};
+
+/* Calls fn for each mapping in /proc/self/smaps with its sl flag. */
+static void each_smaps(void (*fn)(const struct maps_line *, int, void *),
+		       void *arg)
+{
+	FILE *f = fopen("/proc/self/smaps", "re");
+	char line[4352];
+	struct maps_line cur;
+	bool have = false;
+
+	if (!f)
+		FAIL("open smaps: %s", strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long s, e;
+		char perms[5];
+		int off = 0;
+
+		if (sscanf(line, "%lx-%lx %4s %*s %*s %*s%n", &s, &e, perms,
+			   &off) == 3) {
+			char *n = line + off;
+
+			while (*n == ' ')
+				n++;
+			n[strcspn(n, "\n")] = '\0';
+			cur.start = s;
+			cur.end = e;
+			memcpy(cur.perms, perms, 5);
+			snprintf(cur.name, sizeof(cur.name), "%s", n);
+			have = true;
+		} else if (have && strncmp(line, "VmFlags:", 8) == 0) {
+			fn(&cur, strstr(line, " sl") != NULL, arg);
+			have = false;
+		}
+	}
+	fclose(f);
+}
+
+struct find_arg {
+	uintptr_t addr, end;
+	int sealed;
+	int count;
+	int user_sealed;
+	char perms[5];
+};
+
+static void find_fn(const struct maps_line *m, int sl, void *arg)
+{
+	struct find_arg *a = arg;
+
+	if (m->start <= a->addr && a->addr < m->end) {
+		a->sealed = sl;
+		memcpy(a->perms, m->perms, 5);
+	}
+	if (m->start < a->end && a->addr < m->end)
+		a->count++;
+	if (sl && strcmp(m->name, "[vdso]") && strcmp(m->name, "[vvar]") &&
+	    strcmp(m->name, "[vvar_vclock]") && strcmp(m->name, "[uprobes]"))
+		a->user_sealed++;
+}
+
+static struct find_arg find(const void *addr, size_t len)
+{
+	struct find_arg a = { (uintptr_t)addr, (uintptr_t)addr + len, -1,
+			      0, 0, "" };
+
+	each_smaps(find_fn, &a);
+	return a;
+}
+
+int smaps_sealed(const void *addr)
+{
+	return find(addr, 1).sealed;
+}
+
+int maps_count(const void *addr, size_t len)
+{
+	return find(addr, len).count;
+}
+
+const char *maps_perms(const void *addr, char out[5])
+{
+	struct find_arg a = find(addr, 1);
+
+	memcpy(out, a.perms, 5);
+	return out;
+}
+
+int count_user_sealed(void)
+{
+	return find(NULL, 0).user_sealed;
+}
+
+void seal_or_fail(const char *file, int line, void *addr, size_t len,
+		  unsigned int classes)
+{
+	int rc = mseal_range(addr, len, classes);
+
+	if (rc)
+		test_fail(file, line, "set-up seal of %p+%zu failed: %s", addr,
+			  len, strerror(-rc));
+}
+
+int run_in_child(void (*fn)(void *), void *arg)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		FAIL("fork: %s", strerror(errno));
+	if (pid == 0) {
+		fn(arg);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		FAIL("waitpid: %s", strerror(errno));
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+static char exe_path[4096];
+
+const char *self_exe(void)
+{
+	return exe_path;
+}
+
+/* ---- runner ----------------------------------------------------------- */
+
+/*
+ * Before a test, seal one scratch page with the run's backend: a backend
+ * that cannot seal here skips every test with the reason, so that a
+ * missing backend never reads as a pass.
+ */
+static void require_backend(const struct test_case *t, struct test_ctx *ctx)
+{
+	struct mseal_features f;
+	char *p = mmap(NULL, page(), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+	int rc;
+
+	if (p == MAP_FAILED)
+		FAIL("mmap scratch page: %s", strerror(errno));
+	rc = mseal_range(p, page(), MSEAL_ALL);
+	if (rc == -EOPNOTSUPP)
+		SKIP("backend %s cannot seal in this build (EOPNOTSUPP)",
+		     ctx->backend);
+	if (rc == -ENOSYS)
+		SKIP("kernel lacks mseal(2) (ENOSYS)");
+	if (rc)
+		FAIL("scratch seal with backend %s: %s", ctx->backend,
+		     strerror(-rc));
+	munmap(p, page());	/* fails: sealed; the page stays */
+	if (t->flags & T_NATIVE_ONLY) {
+		mseal_probe(&f);
+		if (f.backend != MSEAL_BACKEND_NATIVE)
+			SKIP("%s", t->why);
+	}
+}
+
+static int run_one(const struct test_case *t, const char *backend,
+		   unsigned int timeout)
+{
+	char name[256], reason[512];
+	struct test_ctx ctx = { backend, page() };
+	int fds[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	if (backend)
+		snprintf(name, sizeof(name), "%s[%s]", t->name, backend);
+	else
+		snprintf(name, sizeof(name), "%s", t->name);
+	fflush(stdout);
+	if (pipe2(fds, O_CLOEXEC))
+		return perror("pipe"), 1;
+	pid = fork();
+	if (pid < 0)
+		return perror("fork"), 1;
+	if (pid == 0) {
+		close(fds[0]);
+		skip_fd = fds[1];
+		cur_test = name;
+		alarm(timeout);
+		if (backend) {
+			setenv("MSEAL_BACKEND", backend, 1);
+			require_backend(t, &ctx);
+		} else {
+			/* Backend-independent tests see the default. */
+			unsetenv("MSEAL_BACKEND");
+		}
+		t->fn(&ctx);
+		_exit(0);
+	}
+	close(fds[1]);
+	n = read(fds[0], reason, sizeof(reason) - 1);
+	reason[n > 0 ? n : 0] = '\0';
+	close(fds[0]);
+	if (waitpid(pid, &status, 0) != pid)
+		return perror("waitpid"), 1;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		printf("PASS  %s\n", name);
+		return 0;
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == EXIT_SKIP) {
+		printf("SKIP  %s: %s\n", name, reason);
+		return 2;
+	}
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+		printf("FAIL  %s: timed out after %us\n", name, timeout);
+	else if (WIFSIGNALED(status))
+		printf("FAIL  %s: killed by signal %d (%s)\n", name,
+		       WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else
+		printf("FAIL  %s: exit status %d\n", name,
+		       WEXITSTATUS(status));
+	return 1;
+}
+
+static int cmp_tests(const void *a, const void *b)
+{
+	const struct test_case *x = a, *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
+int exec_helper(const char *mode);
+
+int main(int argc, char **argv)
+{
+	const char *filter = NULL, *env = getenv("MSEAL_BACKEND");
+	char backends_buf[256], *backends[8];
+	unsigned int timeout = 30;
+	int i, nb = 0, opt, counts[3] = { 0, 0, 0 };
+	bool list = false;
+	ssize_t n;
+
+	if (argc == 3 && strcmp(argv[1], "--exec-helper") == 0)
+		return exec_helper(argv[2]);
+	snprintf(backends_buf, sizeof(backends_buf), "%s",
+		 env && *env ? env : "native,seccomp");
+	while ((opt = getopt(argc, argv, "lt:b:T:")) != -1) {
+		switch (opt) {
+		case 'l':
+			list = true;
+			break;
+		case 't':
+			filter = optarg;
+			break;
+		case 'b':
+			snprintf(backends_buf, sizeof(backends_buf), "%s",
+				 optarg);
+			break;
+		case 'T':
+			timeout = (unsigned int)atoi(optarg);
+			break;
+		default:
+			fprintf(stderr, "usage: %s [-l] [-t SUBSTRING] "
+				"[-b BACKEND[,BACKEND...]] [-T SECONDS]\n",
+				argv[0]);
+			return 2;
+		}
+	}
+	for (char *s = strtok(backends_buf, ","); s && nb < 8;
+	     s = strtok(NULL, ","))
+		backends[nb++] = s;
+	n = readlink("/proc/self/exe", exe_path, sizeof(exe_path) - 1);
+	if (n < 0) {
+		perror("readlink /proc/self/exe");
+		return 1;
+	}
+	exe_path[n] = '\0';
+	qsort(tests, ntests, sizeof(tests[0]), cmp_tests);
+	/* No buffered output may be duplicated into the children. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (size_t t = 0; t < ntests; t++) {
+		if (filter && !strstr(tests[t].name, filter))
+			continue;
+		if (tests[t].flags & T_ONCE) {
+			if (list)
+				printf("%s\n", tests[t].name);
+			else
+				counts[run_one(&tests[t], NULL, timeout)]++;
+			continue;
+		}
+		for (i = 0; i < nb; i++) {
+			if (list)
+				printf("%s[%s]\n", tests[t].name, backends[i]);
+			else
+				counts[run_one(&tests[t], backends[i],
+					       timeout)]++;
+		}
+	}
+	if (list)
+		return 0;
+	printf("%d passed, %d failed, %d skipped\n", counts[0], counts[1],
+	       counts[2]);
+	return counts[1] ? 1 : 0;
+}

@@ -1,0 +1,422 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The library's own calls beyond mseal_range(): the one-shot
+ * mseal_mmap()/mseal_mprotect(), the all-or-nothing batch mseal_ranges(),
+ * mseal_query(), mimmutable(), classes and backend selection, threads.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "harness.h"
+
+static bool prot_sealed(void *p, size_t len, int prot)
+{
+	if (mprotect(p, len, prot) == 0)
+		return false;
+	if (errno != EPERM)
+		FAIL("mprotect(%p): %s, want 0 or EPERM", p, strerror(errno));
+	return true;
+}
+
+static unsigned int query(void *p, size_t len)
+{
+	unsigned int c = 0xdead;
+
+	CHECK_OK(mseal_query(p, len, &c));
+	return c;
+}
+
+TEST(mmap_sealed_mapping)
+{
+	char *p = mseal_mmap(NULL, 2 * ctx->page, PROT_READ,
+			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, MSEAL_ALL);
+	char *q = mmap(NULL, ctx->page, PROT_READ,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	CHECK(p != MAP_FAILED && q != MAP_FAILED);
+	CHECK(query(p, 2 * ctx->page) == MSEAL_ALL);
+	CHECK_SYS_ERR(munmap(p, 2 * ctx->page), EPERM);
+	CHECK(page_mapped(p) && page_mapped(p + ctx->page));
+	/* Control: a plain mmap is not sealed. */
+	CHECK(query(q, ctx->page) == 0);
+	CHECK_SYS_OK(munmap(q, ctx->page));
+}
+
+TEST(mmap_rounds_len_up)
+{
+	char *p = mseal_mmap(NULL, ctx->page + 1, PROT_READ,
+			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, MSEAL_ALL);
+
+	CHECK(p != MAP_FAILED);
+	CHECK(query(p, 2 * ctx->page) == MSEAL_ALL);
+}
+
+TEST(mmap_bad_classes_maps_nothing)
+{
+	char *hole = map_anon(1, PROT_NONE) + ctx->page;	/* guard page */
+	char *p;
+
+	CHECK(!page_mapped(hole));
+	errno = 0;
+	p = mseal_mmap(hole, ctx->page, PROT_READ,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1,
+		       0, 0x40);
+	CHECK(p == MAP_FAILED && errno == EINVAL);
+	CHECK(!page_mapped(hole));
+	/* mmap's own errors pass through. */
+	errno = 0;
+	p = mseal_mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0,
+		       MSEAL_ALL);
+	CHECK(p == MAP_FAILED && errno == EINVAL);
+	/* Control: the same call with valid classes maps it sealed. */
+	p = mseal_mmap(hole, ctx->page, PROT_READ,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1,
+		       0, MSEAL_ALL);
+	CHECK(p == hole);
+	CHECK(prot_sealed(p, ctx->page, PROT_READ));
+}
+
+TEST(mmap_fixed_over_sealed_eperm)
+{
+	char *p = mseal_mmap(NULL, ctx->page, PROT_READ,
+			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, MSEAL_ALL);
+	char *q = map_anon(1, PROT_READ);
+	void *r;
+
+	CHECK(p != MAP_FAILED);
+	errno = 0;
+	r = mseal_mmap(p, ctx->page, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0,
+		       MSEAL_ALL);
+	CHECK(r == MAP_FAILED && errno == EPERM);
+	CHECK(query(p, ctx->page) == MSEAL_ALL);
+	/* Control: over an unsealed mapping it replaces and seals. */
+	r = mseal_mmap(q, ctx->page, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0,
+		       MSEAL_ALL);
+	CHECK(r == q);
+	CHECK(prot_sealed(q, ctx->page, PROT_READ | PROT_WRITE));
+}
+
+TEST(mprotect_then_seal)
+{
+	char *p = map_anon(2, PROT_READ | PROT_WRITE);
+	char perms[5];
+
+	p[0] = 42;
+	CHECK_OK(mseal_mprotect(p, ctx->page, PROT_READ, MSEAL_ALL));
+	CHECK(strcmp(maps_perms(p, perms), "r--p") == 0);
+	CHECK(p[0] == 42);
+	CHECK(prot_sealed(p, ctx->page, PROT_READ | PROT_WRITE));
+	/* Control: the neighbouring page kept its protection, unsealed. */
+	CHECK(strcmp(maps_perms(p + ctx->page, perms), "rw-p") == 0);
+	CHECK(!prot_sealed(p + ctx->page, ctx->page, PROT_READ | PROT_WRITE));
+	/* Once sealed, even the same protection is refused. */
+	CHECK_ERR(mseal_mprotect(p, ctx->page, PROT_READ, MSEAL_ALL), EPERM);
+}
+
+TEST(mprotect_errors_change_nothing)
+{
+	char *p = map_anon(3, PROT_READ | PROT_WRITE);
+	char perms[5];
+
+	CHECK_ERR(mseal_mprotect(p, ctx->page, PROT_READ, 0x10), EINVAL);
+	CHECK_ERR(mseal_mprotect(p + 1, ctx->page, PROT_READ, MSEAL_ALL),
+		  EINVAL);
+	CHECK(strcmp(maps_perms(p, perms), "rw-p") == 0);
+	CHECK_SYS_OK(munmap(p + ctx->page, ctx->page));
+	CHECK_ERR(mseal_mprotect(p, 3 * ctx->page, PROT_READ, MSEAL_ALL),
+		  ENOMEM);
+	CHECK(!prot_sealed(p, ctx->page, PROT_READ | PROT_WRITE));
+	CHECK(!prot_sealed(p + 2 * ctx->page, ctx->page,
+			   PROT_READ | PROT_WRITE));
+	/* Control */
+	CHECK_OK(mseal_mprotect(p, ctx->page, PROT_READ, MSEAL_ALL));
+	CHECK(prot_sealed(p, ctx->page, PROT_READ));
+}
+
+TEST(ranges_all_or_nothing_on_einval)
+{
+	char *a = map_anon(1, PROT_READ), *b = map_anon(1, PROT_READ);
+	struct mseal_span s[3] = {
+		{ a, ctx->page }, { b, ctx->page }, { b + 1, ctx->page },
+	};
+
+	CHECK_ERR(mseal_ranges(s, 3, MSEAL_ALL), EINVAL);
+	CHECK(!prot_sealed(a, ctx->page, PROT_READ));
+	CHECK(!prot_sealed(b, ctx->page, PROT_READ));
+	s[2].addr = a;	/* control: fixed, the whole batch seals */
+	CHECK_OK(mseal_ranges(s, 3, MSEAL_ALL));
+	CHECK(prot_sealed(a, ctx->page, PROT_READ));
+	CHECK(prot_sealed(b, ctx->page, PROT_READ));
+}
+
+TEST(ranges_all_or_nothing_on_hole)
+{
+	char *a = map_anon(1, PROT_READ), *b = map_anon(2, PROT_READ);
+	struct mseal_span s[2] = { { a, ctx->page }, { b, 2 * ctx->page } };
+
+	CHECK_SYS_OK(munmap(b + ctx->page, ctx->page));
+	CHECK_ERR(mseal_ranges(s, 2, MSEAL_ALL), ENOMEM);
+	CHECK(!prot_sealed(a, ctx->page, PROT_READ));
+	CHECK(!prot_sealed(b, ctx->page, PROT_READ));
+	s[1].len = ctx->page;
+	CHECK_OK(mseal_ranges(s, 2, MSEAL_ALL));
+	CHECK(prot_sealed(a, ctx->page, PROT_READ));
+	CHECK(prot_sealed(b, ctx->page, PROT_READ));
+}
+
+TEST(ranges_empty_and_null)
+{
+	char *a = map_anon(1, PROT_READ);
+	struct mseal_span s = { a, 0 };
+
+	CHECK_OK(mseal_ranges(NULL, 0, MSEAL_ALL));
+	CHECK_ERR(mseal_ranges(NULL, 1, MSEAL_ALL), EFAULT);
+	CHECK_ERR(mseal_ranges(&s, 1, 0x100), EINVAL);
+	CHECK_OK(mseal_ranges(&s, 1, MSEAL_ALL));
+	CHECK(!prot_sealed(a, ctx->page, PROT_READ));
+	s.len = 1;
+	CHECK_OK(mseal_ranges(&s, 1, MSEAL_ALL));
+	CHECK(prot_sealed(a, ctx->page, PROT_READ));
+}
+
+TEST(query_sealed_unsealed_partial_holed)
+{
+	char *p = map_anon(4, PROT_READ);
+	unsigned int c;
+
+	CHECK(query(p, 4 * ctx->page) == 0);
+	SEAL(p + ctx->page, 2 * ctx->page);
+	CHECK(query(p + ctx->page, 2 * ctx->page) == MSEAL_ALL);
+	CHECK(query(p + ctx->page, ctx->page + 1) == MSEAL_ALL);
+	CHECK(query(p, ctx->page) == 0);
+	CHECK(query(p, 2 * ctx->page) == 0);		/* partly sealed */
+	CHECK(query(p + ctx->page, 3 * ctx->page) == 0);
+	CHECK(query(p, 0) == 0);
+	/* A hole anywhere is ENOMEM, as for sealing. */
+	CHECK_ERR(mseal_query(p - ctx->page, 2 * ctx->page, &c), ENOMEM);
+	CHECK_ERR(mseal_query(p + ctx->page, 4 * ctx->page, &c), ENOMEM);
+	CHECK_SYS_OK(munmap(p + 3 * ctx->page, ctx->page));
+	CHECK_ERR(mseal_query(p + ctx->page, 3 * ctx->page, &c), ENOMEM);
+	CHECK_ERR(mseal_query(p + 1, ctx->page, &c), EINVAL);
+	CHECK_ERR(mseal_query(p, SIZE_MAX, &c), EINVAL);
+	CHECK_ERR(mseal_query(p, ctx->page, NULL), EFAULT);
+}
+
+TEST(mimmutable_rounds_outwards)
+{
+	char *p = map_anon(3, PROT_READ);
+
+	/* [p + page + 100, +10) lies inside the middle page only. */
+	CHECK(mimmutable(p + ctx->page + 100, 10) == 0);
+	CHECK(prot_sealed(p + ctx->page, ctx->page, PROT_READ));
+	CHECK(!prot_sealed(p, ctx->page, PROT_READ));
+	CHECK(!prot_sealed(p + 2 * ctx->page, ctx->page, PROT_READ));
+	/* Straddling a page boundary seals both pages. */
+	CHECK(mimmutable(p + 2 * ctx->page - 1, 2) == 0);
+	CHECK(prot_sealed(p + 2 * ctx->page, ctx->page, PROT_READ));
+	CHECK(!prot_sealed(p, ctx->page, PROT_READ));
+}
+
+TEST(mimmutable_skips_holes)
+{
+	char *p = map_anon(3, PROT_READ);
+	char *q;
+
+	CHECK_SYS_OK(munmap(p + ctx->page, ctx->page));
+	/* From the guard hole before to the guard hole after. */
+	CHECK(mimmutable(p - ctx->page, 5 * ctx->page) == 0);
+	CHECK(prot_sealed(p, ctx->page, PROT_READ));
+	CHECK(prot_sealed(p + 2 * ctx->page, ctx->page, PROT_READ));
+	/* The hole stays a hole, and stays usable. */
+	CHECK(!page_mapped(p + ctx->page));
+	q = mmap(p + ctx->page, ctx->page, PROT_READ,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	CHECK(q == p + ctx->page);
+	CHECK(!prot_sealed(q, ctx->page, PROT_READ));
+	/* Nothing mapped at all: still success. */
+	CHECK(mimmutable(p + 3 * ctx->page, ctx->page) == 0);
+	CHECK(mimmutable(p, 0) == 0);
+}
+
+TEST(mimmutable_errors_are_minus_one)
+{
+	char *p = map_anon(1, PROT_READ);
+
+	errno = 0;
+	CHECK(mimmutable(p, SIZE_MAX) == -1 && errno == EINVAL);
+	errno = 0;
+	CHECK(mimmutable((void *)(UINTPTR_MAX - 10), 5) == -1 &&
+	      errno == EINVAL);
+	CHECK(!prot_sealed(p, ctx->page, PROT_READ));
+	CHECK(mimmutable(p, ctx->page) == 0);
+	CHECK(prot_sealed(p, ctx->page, PROT_READ));
+}
+
+/* Only MSEAL_ALL can use mseal(2); subsets need the seccomp backend, which
+ * this release does not have. */
+TEST_NATIVE(class_subsets_unsupported_natively,
+	    "checks the native backend's refusal of class subsets")
+{
+	char *p = map_anon(1, PROT_READ);
+	unsigned int subsets[] = { MSEAL_BASE, MSEAL_PROT, MSEAL_DISCARD,
+				   MSEAL_BASE | MSEAL_PROT,
+				   MSEAL_PROT | MSEAL_DISCARD };
+	size_t i;
+	void *m;
+
+	for (i = 0; i < sizeof(subsets) / sizeof(subsets[0]); i++) {
+		CHECK_ERR(mseal_range(p, ctx->page, subsets[i]), EOPNOTSUPP);
+		CHECK_ERR(mseal_mprotect(p, ctx->page, PROT_READ, subsets[i]),
+			  EOPNOTSUPP);
+		errno = 0;
+		m = mseal_mmap(NULL, ctx->page, PROT_READ,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0,
+			       subsets[i]);
+		CHECK(m == MAP_FAILED && errno == EOPNOTSUPP);
+	}
+	CHECK(!prot_sealed(p, ctx->page, PROT_READ));
+	CHECK_OK(mseal_range(p, ctx->page, MSEAL_ALL));
+	CHECK(prot_sealed(p, ctx->page, PROT_READ));
+}
+
+struct thread_arg {
+	char *p;
+	size_t page;
+	int rc;
+};
+
+static void *seal_thread(void *arg)
+{
+	struct thread_arg *a = arg;
+
+	a->rc = mseal_range(a->p, a->page, MSEAL_ALL);
+	return NULL;
+}
+
+/* Many threads sealing neighbouring pages at once. */
+TEST(threads_seal_concurrently)
+{
+	enum { N = 16 };
+	struct thread_arg a[N];
+	pthread_t t[N];
+	char *p = map_anon(N + 1, PROT_READ);
+	int i;
+
+	for (i = 0; i < N; i++) {
+		a[i] = (struct thread_arg){ p + i * ctx->page, ctx->page, 1 };
+		CHECK(pthread_create(&t[i], NULL, seal_thread, &a[i]) == 0);
+	}
+	for (i = 0; i < N; i++) {
+		CHECK(pthread_join(t[i], NULL) == 0);
+		CHECK_OK(a[i].rc);
+	}
+	for (i = 0; i < N; i++)
+		CHECK(prot_sealed(p + i * ctx->page, ctx->page, PROT_READ));
+	CHECK(!prot_sealed(p + N * ctx->page, ctx->page, PROT_READ));
+}
+
+/* Runs the exec helper under MSEAL_BACKEND=value and returns its line. */
+static void backend_line(const char *value, char *out, size_t size)
+{
+	int fds[2], status;
+	pid_t pid;
+	ssize_t n;
+
+	CHECK_SYS_OK(pipe(fds));
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		if (value)
+			setenv("MSEAL_BACKEND", value, 1);
+		else
+			unsetenv("MSEAL_BACKEND");
+		execl(self_exe(), self_exe(), "--exec-helper", "backend",
+		      (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	n = read(fds[0], out, size - 1);
+	close(fds[0]);
+	CHECK(waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0 && n > 0);
+	out[n] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+}
+
+TEST_ONCE(backend_env_selects_and_rejects)
+{
+	bool has = syscall(462, 0UL, 0UL, 0UL) == 0;
+	char line[128], want[128];
+
+	/* probe-rc backend seal(ALL) seal(PROT) seal(len 0) */
+	backend_line(NULL, line, sizeof(line));
+	snprintf(want, sizeof(want), "0 %s %d %d %d", has ? "native" : "none",
+		 has ? 0 : -EOPNOTSUPP, -EOPNOTSUPP, has ? 0 : -EOPNOTSUPP);
+	if (strcmp(line, want))
+		FAIL("unset: got '%s', want '%s'", line, want);
+	backend_line("auto", line, sizeof(line));
+	if (strcmp(line, want))
+		FAIL("auto: got '%s', want '%s'", line, want);
+	backend_line("native", line, sizeof(line));
+	snprintf(want, sizeof(want), "0 %s %d %d %d", has ? "native" : "none",
+		 has ? 0 : -ENOSYS, -EOPNOTSUPP, has ? 0 : -ENOSYS);
+	if (strcmp(line, want))
+		FAIL("native: got '%s', want '%s'", line, want);
+	backend_line("seccomp", line, sizeof(line));
+	snprintf(want, sizeof(want), "0 none %d %d %d", -EOPNOTSUPP,
+		 -EOPNOTSUPP, -EOPNOTSUPP);
+	if (strcmp(line, want))
+		FAIL("seccomp: got '%s', want '%s'", line, want);
+	backend_line("bogus", line, sizeof(line));
+	snprintf(want, sizeof(want), "%d none %d %d %d", -EINVAL, -EINVAL,
+		 -EINVAL, -EINVAL);
+	if (strcmp(line, want))
+		FAIL("bogus: got '%s', want '%s'", line, want);
+}
+
+static int prctl_nnp_for_test(void)
+{
+	return prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
+}
+
+TEST_ONCE(probe_matches_kernel)
+{
+	struct mseal_features f;
+	bool has = syscall(462, 0UL, 0UL, 0UL) == 0;
+	FILE *m;
+	char line[512];
+	bool vdso_sealed = false, in_vdso = false;
+
+	CHECK_OK(mseal_probe(&f));
+	CHECK(!!(f.flags & MSEAL_FEAT_SYSCALL) == has);
+	CHECK(f.backend == (has ? MSEAL_BACKEND_NATIVE : MSEAL_BACKEND_NONE));
+	CHECK(f.backend_source == MSEAL_SOURCE_AUTO);
+	CHECK(!(f.flags & MSEAL_FEAT_SECCOMP_BACKEND));
+	CHECK(!!(f.flags & MSEAL_FEAT_NO_NEW_PRIVS) ==
+	      (prctl_nnp_for_test() == 1));
+	/* The system-mapping flag agrees with smaps. */
+	m = fopen("/proc/self/smaps", "re");
+	CHECK(m != NULL);
+	while (fgets(line, sizeof(line), m)) {
+		if (strchr(line, '-') && strstr(line, "[vdso]"))
+			in_vdso = true;
+		else if (in_vdso && strncmp(line, "VmFlags:", 8) == 0) {
+			vdso_sealed = strstr(line, " sl") != NULL;
+			in_vdso = false;
+		}
+	}
+	fclose(m);
+	CHECK(!!(f.flags & MSEAL_FEAT_SYSTEM_SEALED) == vdso_sealed);
+	CHECK_ERR(mseal_probe(NULL), EFAULT);
+	CHECK(strcmp(mseal_backend_name(MSEAL_BACKEND_NATIVE), "native") == 0);
+	CHECK(strcmp(mseal_backend_name(MSEAL_BACKEND_SECCOMP), "seccomp") ==
+	      0);
+	CHECK(strcmp(mseal_backend_name(12345), "none") == 0);
+}
