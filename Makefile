@@ -92,8 +92,10 @@ check: $(TEST_BIN) $(TOOL)
 check-exports: $(SHLIB)
 	$(Q)test/check-exports.sh $(SHLIB) src/libmseal.map
 
+STYLE_FILES = include/*.h src/*.c src/*.h tools/*.c test/*.c test/*.h fuzz/*.c
+
 check-style:
-	$(Q)clang-format --dry-run --Werror include/*.h src/*.c src/*.h tools/*.c test/*.c test/*.h
+	$(Q)clang-format --dry-run --Werror $(STYLE_FILES)
 
 # libFuzzer target for the maps/smaps parser (clang only).
 FUZZ_BIN := $(B)/fuzz/fuzz-maps

@@ -94,28 +94,29 @@ int mseal_query(const void *addr, size_t len, unsigned int *classes);
 /* Backends, as reported by mseal_probe(). */
 #define MSEAL_BACKEND_NONE 0	/* no backend can seal in this process */
 #define MSEAL_BACKEND_NATIVE 1	/* the kernel's mseal(2) */
-#define MSEAL_BACKEND_SECCOMP 2	/* libmseal's seccomp-BPF filters */
+#define MSEAL_BACKEND_SECCOMP 2 /* libmseal's seccomp-BPF filters */
 
 /* Feature bits of struct mseal_features.flags. */
-#define MSEAL_FEAT_SYSCALL 0x01u	/* the kernel has mseal(2) */
-#define MSEAL_FEAT_SECCOMP 0x02u	/* seccomp filters can be installed */
-#define MSEAL_FEAT_TSYNC_ESRCH 0x04u	/* SECCOMP_FILTER_FLAG_TSYNC_ESRCH */
-#define MSEAL_FEAT_SPEC_ALLOW 0x08u	/* SECCOMP_FILTER_FLAG_SPEC_ALLOW */
-#define MSEAL_FEAT_SYSTEM_SEALED 0x10u	/* kernel sealed [vdso]/[vvar] */
-#define MSEAL_FEAT_NO_NEW_PRIVS 0x20u	/* no_new_privs is set */
-#define MSEAL_FEAT_CAP_SYS_ADMIN 0x40u	/* CAP_SYS_ADMIN is effective */
-#define MSEAL_FEAT_SECCOMP_BACKEND 0x80u /* this build has the seccomp backend */
+#define MSEAL_FEAT_SYSCALL 0x01u       /* the kernel has mseal(2) */
+#define MSEAL_FEAT_SECCOMP 0x02u       /* seccomp filters can be installed */
+#define MSEAL_FEAT_TSYNC_ESRCH 0x04u   /* SECCOMP_FILTER_FLAG_TSYNC_ESRCH */
+#define MSEAL_FEAT_SPEC_ALLOW 0x08u    /* SECCOMP_FILTER_FLAG_SPEC_ALLOW */
+#define MSEAL_FEAT_SYSTEM_SEALED 0x10u /* kernel sealed [vdso]/[vvar] */
+#define MSEAL_FEAT_NO_NEW_PRIVS 0x20u  /* no_new_privs is set */
+#define MSEAL_FEAT_CAP_SYS_ADMIN 0x40u /* CAP_SYS_ADMIN is effective */
+#define MSEAL_FEAT_SECCOMP_BACKEND \
+	0x80u /* this build has the seccomp backend */
 
 /* Where the backend choice came from (struct mseal_features.backend_source). */
-#define MSEAL_SOURCE_AUTO 0	/* chosen from the kernel's features */
-#define MSEAL_SOURCE_ENV 1	/* forced by MSEAL_BACKEND */
+#define MSEAL_SOURCE_AUTO 0 /* chosen from the kernel's features */
+#define MSEAL_SOURCE_ENV 1  /* forced by MSEAL_BACKEND */
 
 struct mseal_features {
-	unsigned int flags;		/* MSEAL_FEAT_* */
-	int backend;			/* MSEAL_BACKEND_* used for MSEAL_ALL */
-	int subset_backend;		/* MSEAL_BACKEND_* used for class subsets */
-	int backend_source;		/* MSEAL_SOURCE_* */
-	unsigned int reserved[12];	/* zero; room for later fields */
+	unsigned int flags;	   /* MSEAL_FEAT_* */
+	int backend;		   /* MSEAL_BACKEND_* used for MSEAL_ALL */
+	int subset_backend;	   /* MSEAL_BACKEND_* used for class subsets */
+	int backend_source;	   /* MSEAL_SOURCE_* */
+	unsigned int reserved[12]; /* zero; room for later fields */
 };
 
 /*

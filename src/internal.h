@@ -30,12 +30,12 @@ static inline int msl_fail(int err)
 
 /* Cached facts about the kernel and the MSEAL_BACKEND choice. */
 struct msl_config {
-	unsigned int kernel_flags;	/* MSEAL_FEAT_* that cannot change */
-	int backend_all;		/* MSEAL_BACKEND_* for MSEAL_ALL */
-	int backend_subset;		/* MSEAL_BACKEND_* for a class subset */
-	int source;			/* MSEAL_SOURCE_* */
-	bool env_invalid;		/* MSEAL_BACKEND held a bad value */
-	bool env_native;		/* MSEAL_BACKEND=native */
+	unsigned int kernel_flags; /* MSEAL_FEAT_* that cannot change */
+	int backend_all;	   /* MSEAL_BACKEND_* for MSEAL_ALL */
+	int backend_subset;	   /* MSEAL_BACKEND_* for a class subset */
+	int source;		   /* MSEAL_SOURCE_* */
+	bool env_invalid;	   /* MSEAL_BACKEND held a bad value */
+	bool env_native;	   /* MSEAL_BACKEND=native */
 };
 
 const struct msl_config *msl_config(void) MSL_HIDDEN;
@@ -65,9 +65,9 @@ int msl_seal_checked(uintptr_t start, uintptr_t end, unsigned int classes,
 #define MSL_VMA_WRITE 0x02u
 #define MSL_VMA_EXEC 0x04u
 #define MSL_VMA_SHARED 0x08u
-#define MSL_VMA_HAS_VMFLAGS 0x10u	/* a VmFlags: line was seen */
-#define MSL_VMA_SEALED 0x20u		/* VmFlags holds "sl" */
-#define MSL_VMA_PATH_TRUNCATED 0x40u	/* the path did not fit */
+#define MSL_VMA_HAS_VMFLAGS 0x10u    /* a VmFlags: line was seen */
+#define MSL_VMA_SEALED 0x20u	     /* VmFlags holds "sl" */
+#define MSL_VMA_PATH_TRUNCATED 0x40u /* the path did not fit */
 
 #define MSL_PATH_MAX 4352
 
@@ -76,8 +76,8 @@ struct msl_vma {
 	uintptr_t end;
 	unsigned long long offset;
 	unsigned long long inode;
-	unsigned int flags;		/* MSL_VMA_* */
-	char path[MSL_PATH_MAX];	/* "" for anonymous memory */
+	unsigned int flags;	 /* MSL_VMA_* */
+	char path[MSL_PATH_MAX]; /* "" for anonymous memory */
 };
 
 /* Called once per mapping, in address order; a non-zero return stops. */
@@ -90,7 +90,7 @@ typedef int (*msl_vma_fn)(const struct msl_vma *vma, void *arg);
 struct msl_maps_parser {
 	msl_vma_fn fn;
 	void *arg;
-	int status;		/* 0, a callback's stop value, or -EPROTO */
+	int status; /* 0, a callback's stop value, or -EPROTO */
 	bool have_vma;
 	bool line_overflow;
 	size_t line_len;
@@ -98,11 +98,11 @@ struct msl_maps_parser {
 	char line[MSL_PATH_MAX + 128];
 };
 
-void msl_maps_init(struct msl_maps_parser *p, msl_vma_fn fn, void *arg)
-	MSL_HIDDEN;
+void msl_maps_init(struct msl_maps_parser *p, msl_vma_fn fn,
+		   void *arg) MSL_HIDDEN;
 /* Returns 0 to go on, a callback's non-zero value, or -EPROTO. */
-int msl_maps_feed(struct msl_maps_parser *p, const char *buf, size_t n)
-	MSL_HIDDEN;
+int msl_maps_feed(struct msl_maps_parser *p, const char *buf,
+		  size_t n) MSL_HIDDEN;
 /* Flushes the last line and mapping; same return values as feed. */
 int msl_maps_finish(struct msl_maps_parser *p) MSL_HIDDEN;
 /*

@@ -12,8 +12,8 @@
 
 #include "internal.h"
 
-MSL_EXPORT void *mseal_mmap(void *addr, size_t len, int prot, int flags,
-			    int fd, off_t offset, unsigned int classes)
+MSL_EXPORT void *mseal_mmap(void *addr, size_t len, int prot, int flags, int fd,
+			    off_t offset, unsigned int classes)
 {
 	uintptr_t start, end;
 	int backend, rc;

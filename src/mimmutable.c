@@ -32,8 +32,8 @@ static int collect_fn(const struct msl_vma *v, void *arg)
 	s = v->start > l->start ? v->start : l->start;
 	e = v->end < l->end ? v->end : l->end;
 	/* Neighbouring mappings become one span: one seal for the run. */
-	if (l->n && (uintptr_t)l->spans[l->n - 1].addr +
-				l->spans[l->n - 1].len == s) {
+	if (l->n &&
+	    (uintptr_t)l->spans[l->n - 1].addr + l->spans[l->n - 1].len == s) {
 		l->spans[l->n - 1].len += e - s;
 		return 0;
 	}

@@ -52,15 +52,15 @@ static bool seccomp_flag_known(unsigned long flag)
 /* PR_GET_SECCOMP fails with EINVAL on kernels built without seccomp. */
 static bool kernel_has_seccomp_filter(void)
 {
-	return prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0 &&
-	       seccomp_flag_known(0);
+	return prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0 && seccomp_flag_known(0);
 }
 
 static int system_mapping_fn(const struct msl_vma *v, void *arg)
 {
 	bool *sealed = arg;
 
-	if ((strcmp(v->path, "[vdso]") == 0 || strcmp(v->path, "[vvar]") == 0) &&
+	if ((strcmp(v->path, "[vdso]") == 0 ||
+	     strcmp(v->path, "[vvar]") == 0) &&
 	    (v->flags & MSL_VMA_SEALED))
 		*sealed = true;
 	return 0;
@@ -114,7 +114,8 @@ static void probe_once(void)
 		config.backend_all = MSEAL_BACKEND_NONE;
 	} else if (config.env_native || config.source == MSEAL_SOURCE_AUTO) {
 		config.backend_all = (flags & MSEAL_FEAT_SYSCALL) ?
-			MSEAL_BACKEND_NATIVE : MSEAL_BACKEND_NONE;
+					     MSEAL_BACKEND_NATIVE :
+					     MSEAL_BACKEND_NONE;
 	} else {
 		config.backend_all = MSEAL_BACKEND_NONE;
 	}

@@ -13,7 +13,7 @@
 struct query_state {
 	uintptr_t start;
 	uintptr_t end;
-	uintptr_t cursor;	/* everything below is known to be mapped */
+	uintptr_t cursor; /* everything below is known to be mapped */
 	unsigned int classes;
 	bool hole;
 };
@@ -39,8 +39,7 @@ static int query_fn(const struct msl_vma *v, void *arg)
 	return q->cursor >= q->end;
 }
 
-MSL_EXPORT int mseal_query(const void *addr, size_t len,
-			   unsigned int *classes)
+MSL_EXPORT int mseal_query(const void *addr, size_t len, unsigned int *classes)
 {
 	struct query_state q;
 	uintptr_t end;

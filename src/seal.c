@@ -55,7 +55,7 @@ static int seal_native(uintptr_t start, uintptr_t end)
 int msl_seal_checked(uintptr_t start, uintptr_t end, unsigned int classes,
 		     int backend)
 {
-	(void)classes;	/* the native backend seals MSEAL_ALL only */
+	(void)classes; /* the native backend seals MSEAL_ALL only */
 	if (start == end)
 		return 0;
 	if (backend == MSEAL_BACKEND_NATIVE)

@@ -27,7 +27,7 @@ struct test_case {
 
 static struct test_case tests[MAX_TESTS];
 static size_t ntests;
-static int skip_fd = -1;	/* where a child writes its skip reason */
+static int skip_fd = -1; /* where a child writes its skip reason */
 static const char *cur_test;
 
 void test_register(const char *name, test_fn fn, unsigned int flags,
@@ -62,8 +62,7 @@ void test_skip(const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (skip_fd >= 0 && n > 0 &&
-	    write(skip_fd, buf, strlen(buf)) < 0)
+	if (skip_fd >= 0 && n > 0 && write(skip_fd, buf, strlen(buf)) < 0)
 		_exit(1);
 	_exit(EXIT_SKIP);
 }
@@ -196,8 +195,9 @@ static void find_fn(const struct maps_line *m, int sl, void *arg)
 
 static struct find_arg find(const void *addr, size_t len)
 {
-	struct find_arg a = { (uintptr_t)addr, (uintptr_t)addr + len, -1,
-			      0, 0, "" };
+	struct find_arg a = {
+		(uintptr_t)addr, (uintptr_t)addr + len, -1, 0, 0, ""
+	};
 
 	each_smaps(find_fn, &a);
 	return a;
@@ -271,8 +271,8 @@ const char *self_exe(void)
 static void require_backend(const struct test_case *t, struct test_ctx *ctx)
 {
 	struct mseal_features f;
-	char *p = mmap(NULL, page(), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
-		       -1, 0);
+	char *p = mmap(NULL, page(), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		       0);
 	int rc;
 
 	if (p == MAP_FAILED)
@@ -286,7 +286,7 @@ static void require_backend(const struct test_case *t, struct test_ctx *ctx)
 	if (rc)
 		FAIL("scratch seal with backend %s: %s", ctx->backend,
 		     strerror(-rc));
-	munmap(p, page());	/* fails: sealed; the page stays */
+	munmap(p, page()); /* fails: sealed; the page stays */
 	if (t->flags & T_NATIVE_ONLY) {
 		mseal_probe(&f);
 		if (f.backend != MSEAL_BACKEND_NATIVE)
@@ -348,8 +348,7 @@ static int run_one(const struct test_case *t, const char *backend,
 		printf("FAIL  %s: killed by signal %d (%s)\n", name,
 		       WTERMSIG(status), strsignal(WTERMSIG(status)));
 	else
-		printf("FAIL  %s: exit status %d\n", name,
-		       WEXITSTATUS(status));
+		printf("FAIL  %s: exit status %d\n", name, WEXITSTATUS(status));
 	return 1;
 }
 
@@ -391,7 +390,8 @@ int main(int argc, char **argv)
 			timeout = (unsigned int)atoi(optarg);
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-l] [-t SUBSTRING] "
+			fprintf(stderr,
+				"usage: %s [-l] [-t SUBSTRING] "
 				"[-b BACKEND[,BACKEND...]] [-T SECONDS]\n",
 				argv[0]);
 			return 2;

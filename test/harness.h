@@ -20,25 +20,25 @@
 #include "mseal.h"
 
 struct test_ctx {
-	const char *backend;	/* MSEAL_BACKEND value of this run */
-	size_t page;		/* page size */
+	const char *backend; /* MSEAL_BACKEND value of this run */
+	size_t page;	     /* page size */
 };
 
 typedef void (*test_fn)(struct test_ctx *ctx);
 
-#define T_PER_BACKEND 0x0u	/* run once per backend (the default) */
-#define T_ONCE 0x1u		/* backend-independent: run once */
-#define T_NATIVE_ONLY 0x2u	/* observes the kernel's own seal state */
+#define T_PER_BACKEND 0x0u /* run once per backend (the default) */
+#define T_ONCE 0x1u	   /* backend-independent: run once */
+#define T_NATIVE_ONLY 0x2u /* observes the kernel's own seal state */
 
 void test_register(const char *name, test_fn fn, unsigned int flags,
 		   const char *why);
 
-#define TEST_FLAGS(name, flags, why)                                       \
-	static void name(struct test_ctx *ctx);                            \
-	__attribute__((constructor)) static void register_##name(void)     \
-	{                                                                  \
-		test_register(#name, name, flags, why);                    \
-	}                                                                  \
+#define TEST_FLAGS(name, flags, why)                                   \
+	static void name(struct test_ctx *ctx);                        \
+	__attribute__((constructor)) static void register_##name(void) \
+	{                                                              \
+		test_register(#name, name, flags, why);                \
+	}                                                              \
 	static void name(struct test_ctx *ctx)
 
 #define TEST(name) TEST_FLAGS(name, T_PER_BACKEND, NULL)
@@ -54,50 +54,50 @@ void test_skip(const char *fmt, ...)
 #define FAIL(...) test_fail(__FILE__, __LINE__, __VA_ARGS__)
 #define SKIP(...) test_skip(__VA_ARGS__)
 
-#define CHECK(cond)                                                        \
-	do {                                                               \
-		if (!(cond))                                               \
-			FAIL("CHECK(%s) failed (errno %d %s)", #cond,      \
-			     errno, strerror(errno));                      \
+#define CHECK(cond)                                                          \
+	do {                                                                 \
+		if (!(cond))                                                 \
+			FAIL("CHECK(%s) failed (errno %d %s)", #cond, errno, \
+			     strerror(errno));                               \
 	} while (0)
 
 /* A libmseal call (returns 0 or -errno) that must succeed. */
-#define CHECK_OK(expr)                                                     \
-	do {                                                               \
-		long rc_ = (long)(expr);                                   \
-		if (rc_ != 0)                                              \
-			FAIL("%s = %ld (%s), want 0", #expr, rc_,          \
-			     rc_ < 0 ? strerror((int)-rc_) : "?");         \
+#define CHECK_OK(expr)                                             \
+	do {                                                       \
+		long rc_ = (long)(expr);                           \
+		if (rc_ != 0)                                      \
+			FAIL("%s = %ld (%s), want 0", #expr, rc_,  \
+			     rc_ < 0 ? strerror((int)-rc_) : "?"); \
 	} while (0)
 
 /* A libmseal call that must fail with -err and set errno to err. */
-#define CHECK_ERR(expr, err)                                               \
-	do {                                                               \
-		long rc_;                                                  \
-		errno = 0;                                                 \
-		rc_ = (long)(expr);                                        \
-		if (rc_ != -(long)(err) || errno != (err))                 \
-			FAIL("%s = %ld errno %d (%s), want -%s", #expr,    \
-			     rc_, errno, strerror(errno), #err);           \
+#define CHECK_ERR(expr, err)                                                 \
+	do {                                                                 \
+		long rc_;                                                    \
+		errno = 0;                                                   \
+		rc_ = (long)(expr);                                          \
+		if (rc_ != -(long)(err) || errno != (err))                   \
+			FAIL("%s = %ld errno %d (%s), want -%s", #expr, rc_, \
+			     errno, strerror(errno), #err);                  \
 	} while (0)
 
 /* A raw system call (-1 and errno on failure) that must succeed. */
-#define CHECK_SYS_OK(expr)                                                 \
-	do {                                                               \
-		errno = 0;                                                 \
-		if ((long)(expr) == -1)                                    \
-			FAIL("%s failed: %s", #expr, strerror(errno));     \
+#define CHECK_SYS_OK(expr)                                             \
+	do {                                                           \
+		errno = 0;                                             \
+		if ((long)(expr) == -1)                                \
+			FAIL("%s failed: %s", #expr, strerror(errno)); \
 	} while (0)
 
 /* A raw system call that must fail with err. */
-#define CHECK_SYS_ERR(expr, err)                                           \
-	do {                                                               \
-		long rc_;                                                  \
-		errno = 0;                                                 \
-		rc_ = (long)(expr);                                        \
-		if (rc_ != -1 || errno != (err))                           \
-			FAIL("%s = %ld errno %d (%s), want %s", #expr,     \
-			     rc_, errno, strerror(errno), #err);           \
+#define CHECK_SYS_ERR(expr, err)                                            \
+	do {                                                                \
+		long rc_;                                                   \
+		errno = 0;                                                  \
+		rc_ = (long)(expr);                                         \
+		if (rc_ != -1 || errno != (err))                            \
+			FAIL("%s = %ld errno %d (%s), want %s", #expr, rc_, \
+			     errno, strerror(errno), #err);                 \
 	} while (0)
 
 /*

@@ -34,8 +34,8 @@ TEST(mmap_sealed_mapping)
 {
 	char *p = mseal_mmap(NULL, 2 * ctx->page, PROT_READ,
 			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, MSEAL_ALL);
-	char *q = mmap(NULL, ctx->page, PROT_READ,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *q = mmap(NULL, ctx->page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
 
 	CHECK(p != MAP_FAILED && q != MAP_FAILED);
 	CHECK(query(p, 2 * ctx->page) == MSEAL_ALL);
@@ -57,14 +57,14 @@ TEST(mmap_rounds_len_up)
 
 TEST(mmap_bad_classes_maps_nothing)
 {
-	char *hole = map_anon(1, PROT_NONE) + ctx->page;	/* guard page */
+	char *hole = map_anon(1, PROT_NONE) + ctx->page; /* guard page */
 	char *p;
 
 	CHECK(!page_mapped(hole));
 	errno = 0;
 	p = mseal_mmap(hole, ctx->page, PROT_READ,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1,
-		       0, 0x40);
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0,
+		       0x40);
 	CHECK(p == MAP_FAILED && errno == EINVAL);
 	CHECK(!page_mapped(hole));
 	/* mmap's own errors pass through. */
@@ -74,8 +74,8 @@ TEST(mmap_bad_classes_maps_nothing)
 	CHECK(p == MAP_FAILED && errno == EINVAL);
 	/* Control: the same call with valid classes maps it sealed. */
 	p = mseal_mmap(hole, ctx->page, PROT_READ,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1,
-		       0, MSEAL_ALL);
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0,
+		       MSEAL_ALL);
 	CHECK(p == hole);
 	CHECK(prot_sealed(p, ctx->page, PROT_READ));
 }
@@ -143,13 +143,15 @@ TEST(ranges_all_or_nothing_on_einval)
 {
 	char *a = map_anon(1, PROT_READ), *b = map_anon(1, PROT_READ);
 	struct mseal_span s[3] = {
-		{ a, ctx->page }, { b, ctx->page }, { b + 1, ctx->page },
+		{ a, ctx->page },
+		{ b, ctx->page },
+		{ b + 1, ctx->page },
 	};
 
 	CHECK_ERR(mseal_ranges(s, 3, MSEAL_ALL), EINVAL);
 	CHECK(!prot_sealed(a, ctx->page, PROT_READ));
 	CHECK(!prot_sealed(b, ctx->page, PROT_READ));
-	s[2].addr = a;	/* control: fixed, the whole batch seals */
+	s[2].addr = a; /* control: fixed, the whole batch seals */
 	CHECK_OK(mseal_ranges(s, 3, MSEAL_ALL));
 	CHECK(prot_sealed(a, ctx->page, PROT_READ));
 	CHECK(prot_sealed(b, ctx->page, PROT_READ));
@@ -195,7 +197,7 @@ TEST(query_sealed_unsealed_partial_holed)
 	CHECK(query(p + ctx->page, 2 * ctx->page) == MSEAL_ALL);
 	CHECK(query(p + ctx->page, ctx->page + 1) == MSEAL_ALL);
 	CHECK(query(p, ctx->page) == 0);
-	CHECK(query(p, 2 * ctx->page) == 0);		/* partly sealed */
+	CHECK(query(p, 2 * ctx->page) == 0); /* partly sealed */
 	CHECK(query(p + ctx->page, 3 * ctx->page) == 0);
 	CHECK(query(p, 0) == 0);
 	/* A hole anywhere is ENOMEM, as for sealing. */
@@ -276,8 +278,7 @@ TEST_NATIVE(class_subsets_unsupported_natively,
 			  EOPNOTSUPP);
 		errno = 0;
 		m = mseal_mmap(NULL, ctx->page, PROT_READ,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0,
-			       subsets[i]);
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, subsets[i]);
 		CHECK(m == MAP_FAILED && errno == EOPNOTSUPP);
 	}
 	CHECK(!prot_sealed(p, ctx->page, PROT_READ));

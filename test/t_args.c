@@ -70,11 +70,9 @@ TEST(args_len_overflow_einval)
 
 	/* Rounds to 0. */
 	CHECK_ERR(mseal_range(p, SIZE_MAX, MSEAL_ALL), EINVAL);
-	CHECK_ERR(mseal_range(p, SIZE_MAX - ctx->page + 2, MSEAL_ALL),
-		  EINVAL);
+	CHECK_ERR(mseal_range(p, SIZE_MAX - ctx->page + 2, MSEAL_ALL), EINVAL);
 	/* addr + len wraps past the top of the address space. */
-	CHECK_ERR(mseal_range(p, SIZE_MAX - ctx->page + 1, MSEAL_ALL),
-		  EINVAL);
+	CHECK_ERR(mseal_range(p, SIZE_MAX - ctx->page + 1, MSEAL_ALL), EINVAL);
 	CHECK_ERR(mseal_range(p, -(uintptr_t)p + ctx->page, MSEAL_ALL), EINVAL);
 	CHECK(!prot_sealed(p, ctx->page, PROT_READ));
 	/* Control: a huge but non-wrapping length reaches the hole check. */
@@ -85,7 +83,7 @@ TEST(args_len_overflow_einval)
 TEST(args_len_zero_succeeds_anywhere)
 {
 	char *p = map_anon(1, PROT_READ);
-	char *hole = p + ctx->page;	/* the unmapped guard page */
+	char *hole = p + ctx->page; /* the unmapped guard page */
 
 	CHECK(!page_mapped(hole));
 	CHECK_OK(mseal_range(hole, 0, MSEAL_ALL));

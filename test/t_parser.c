@@ -14,7 +14,7 @@
 struct collected {
 	struct msl_vma v[MAX_VMAS];
 	int n;
-	int stop_after;		/* return 1 after this many, 0 = never */
+	int stop_after; /* return 1 after this many, 0 = never */
 };
 
 static int collect(const struct msl_vma *v, void *arg)
@@ -75,8 +75,8 @@ static void check_smaps(const struct collected *c)
 	CHECK(c->v[1].offset == 0x1000);
 	CHECK(strcmp(c->v[1].path, "/dev/zero (deleted)") == 0);
 	/* "slx" is not "sl". */
-	CHECK(c->v[2].flags == (MSL_VMA_READ | MSL_VMA_EXEC |
-				MSL_VMA_HAS_VMFLAGS));
+	CHECK(c->v[2].flags ==
+	      (MSL_VMA_READ | MSL_VMA_EXEC | MSL_VMA_HAS_VMFLAGS));
 	CHECK(c->v[2].path[0] == '\0');
 	CHECK(c->v[3].start == 0xffffffffff600000);
 	CHECK(strcmp(c->v[3].path, "[vsyscall]") == 0);
@@ -119,17 +119,17 @@ TEST_ONCE(parser_maps_without_vmflags_and_final_newline)
 TEST_ONCE(parser_rejects_malformed)
 {
 	static const char *bad[] = {
-		"1000-2000 r--p 00000000 00:00\n",	/* no inode */
-		"1000-2000 rw 0 00:00 0\n",		/* short perms */
-		"1000-2000 rwxq 0 00:00 0\n",		/* p/s */
-		"1000-2000 a--p 0 00:00 0\n",		/* perm letter */
-		"2000-1000 r--p 0 00:00 0\n",		/* start > end */
+		"1000-2000 r--p 00000000 00:00\n", /* no inode */
+		"1000-2000 rw 0 00:00 0\n",	   /* short perms */
+		"1000-2000 rwxq 0 00:00 0\n",	   /* p/s */
+		"1000-2000 a--p 0 00:00 0\n",	   /* perm letter */
+		"2000-1000 r--p 0 00:00 0\n",	   /* start > end */
 		"1000-x r--p 0 00:00 0\n",
 		"1000-2000 r--p 0 0000 0\n",		/* device */
 		"1000-2000 r--p 0 00:00 1x\n",		/* inode */
-		"10000000000000000-2 r--p 0 00:00 0\n",	/* overflow */
+		"10000000000000000-2 r--p 0 00:00 0\n", /* overflow */
 		"1000-2000 r--p 0 00:00 99999999999999999999999\n",
-		"VmFlags: sl\n",			/* before a header */
+		"VmFlags: sl\n", /* before a header */
 	};
 	size_t i;
 

@@ -6,7 +6,7 @@
 #include "harness.h"
 
 struct run_result {
-	int status;		/* exit code, or 128 + signal */
+	int status; /* exit code, or 128 + signal */
 	char out[4096];
 	char err[4096];
 };

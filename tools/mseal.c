@@ -15,13 +15,12 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: mseal probe [--json]\n"
-		"       mseal --help | --version\n"
-		"\n"
-		"  probe    print what this kernel and process can seal\n"
-		"\n"
-		"See mseal(1).\n");
+	fprintf(f, "usage: mseal probe [--json]\n"
+		   "       mseal --help | --version\n"
+		   "\n"
+		   "  probe    print what this kernel and process can seal\n"
+		   "\n"
+		   "See mseal(1).\n");
 }
 
 static const char *yes_no(unsigned int flags, unsigned int bit)
@@ -80,7 +79,8 @@ static void print_json_string(const char *s)
 static void print_json(const struct mseal_features *f, const char *env,
 		       bool env_ok)
 {
-	printf("{\"mseal_syscall\":%s,", json_bool(f->flags, MSEAL_FEAT_SYSCALL));
+	printf("{\"mseal_syscall\":%s,",
+	       json_bool(f->flags, MSEAL_FEAT_SYSCALL));
 	printf("\"seccomp\":%s,", json_bool(f->flags, MSEAL_FEAT_SECCOMP));
 	printf("\"seccomp_tsync_esrch\":%s,",
 	       json_bool(f->flags, MSEAL_FEAT_TSYNC_ESRCH));
