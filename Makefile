@@ -74,6 +74,16 @@ $(B)/libmseal.pc: libmseal.pc.in Makefile
 		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 		$< > $@
 
+# Examples link the static library, as a user's program would the shared one.
+EXAMPLES := $(patsubst examples/%.c,$(B)/examples/%,$(wildcard examples/*.c))
+
+$(B)/examples/%: examples/%.c include/mseal.h $(STLIB)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(STLIB) $(ALL_LDFLAGS)
+
+examples: $(EXAMPLES)
+
 # Tests link the static library plus its internals (the parser tests call
 # hidden functions).
 $(B)/test/%.o: test/%.c test/harness.h include/mseal.h src/internal.h
@@ -137,4 +147,4 @@ uninstall:
 clean:
 	rm -rf $(B) build-*
 
-.PHONY: all check check-exports check-style fuzz install uninstall clean
+.PHONY: all examples check check-exports check-style fuzz install uninstall clean

@@ -35,6 +35,7 @@ static void slurp(int fd, char *buf, size_t size)
 static void run_tool(struct run_result *r, const char *env, const char *a1,
 		     const char *a2)
 {
+	const char *path = tool();
 	int out[2], err[2], st;
 	pid_t pid;
 
@@ -49,7 +50,7 @@ static void run_tool(struct run_result *r, const char *env, const char *a1,
 			setenv("MSEAL_BACKEND", env, 1);
 		else
 			unsetenv("MSEAL_BACKEND");
-		execl(tool(), "mseal", a1, a2, (char *)NULL);
+		execl(path, "mseal", a1, a2, (char *)NULL);
 		_exit(127);
 	}
 	close(out[1]);
@@ -135,6 +136,7 @@ TEST_ONCE(tool_usage_errors_exit_2)
 
 TEST_ONCE(tool_write_error_exits_1)
 {
+	const char *path = tool();
 	struct run_result r;
 	int st;
 	pid_t pid;
@@ -149,7 +151,7 @@ TEST_ONCE(tool_write_error_exits_1)
 		if (!freopen("/dev/full", "w", stdout))
 			_exit(99);
 		dup2(err[1], 2);
-		execl(tool(), "mseal", "probe", (char *)NULL);
+		execl(path, "mseal", "probe", (char *)NULL);
 		_exit(127);
 	}
 	close(err[1]);
