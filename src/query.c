@@ -15,7 +15,6 @@ struct query_state {
 	uintptr_t end;
 	uintptr_t cursor; /* everything below is known to be mapped */
 	unsigned int classes;
-	bool hole;
 };
 
 /* The classes a mapping carries.  A native seal is all of them. */
@@ -30,10 +29,9 @@ static int query_fn(const struct msl_vma *v, void *arg)
 
 	if (v->end <= q->cursor)
 		return 0;
-	if (v->start > q->cursor) {
-		q->hole = true;
+	/* A hole: stop with the cursor short of the end. */
+	if (v->start > q->cursor)
 		return 1;
-	}
 	q->classes &= vma_classes(v);
 	q->cursor = v->end;
 	return q->cursor >= q->end;
@@ -57,11 +55,10 @@ MSL_EXPORT int mseal_query(const void *addr, size_t len, unsigned int *classes)
 	q.start = q.cursor = (uintptr_t)addr;
 	q.end = end;
 	q.classes = MSEAL_ALL;
-	q.hole = false;
 	rc = msl_maps_read("/proc/self/smaps", query_fn, &q);
 	if (rc < 0)
 		return msl_fail(rc == -EPROTO ? EIO : -rc);
-	if (q.hole || q.cursor < q.end)
+	if (q.cursor < q.end)
 		return msl_fail(ENOMEM);
 	*classes = q.classes;
 	return 0;
