@@ -59,8 +59,10 @@ int mseal_range(void *addr, size_t len, unsigned int classes);
 /*
  * mseal_ranges - seal several ranges as one operation.
  *
- * Every span is validated (arguments and holes) before anything is sealed:
- * on an error nothing is sealed.  n == 0 succeeds.  Returns 0 or -errno.
+ * Every span is validated (arguments, then holes) before anything is
+ * sealed, so bad input seals nothing.  Only another thread unmapping a
+ * span between the check and the seal can leave a batch partly sealed.
+ * n == 0 succeeds once classes and backend are valid.  Returns 0 or -errno.
  */
 int mseal_ranges(const struct mseal_span *spans, size_t n,
 		 unsigned int classes);
@@ -68,9 +70,11 @@ int mseal_ranges(const struct mseal_span *spans, size_t n,
 /*
  * mseal_mmap - mmap(2) a new mapping and seal it in one call.
  *
- * Either the caller gets a sealed mapping or no mapping (and no mapping
- * replaced by MAP_FIXED when the seal could not be made).  Returns the
- * address, or MAP_FAILED with errno set, like mmap(2).
+ * Either the caller gets a sealed mapping or no mapping.  Class and backend
+ * errors are found before mmap(2) runs, so they leave any mapping that
+ * MAP_FIXED would have replaced in place; a seal that fails after the mmap
+ * unmaps the new mapping.  hugetlb mappings are sealed in whole huge pages.
+ * Returns the address, or MAP_FAILED with errno set, like mmap(2).
  */
 void *mseal_mmap(void *addr, size_t len, int prot, int flags, int fd,
 		 off_t offset, unsigned int classes);
@@ -86,7 +90,8 @@ int mseal_mprotect(void *addr, size_t len, int prot, unsigned int classes);
  *
  * *classes receives the classes that hold for all pages of
  * [addr, addr + len) (0 when any page is unsealed, or when len == 0).
- * Same argument rules as mseal_range(); a hole fails with -ENOMEM.
+ * classes == NULL fails with -EFAULT; then the range rules of mseal_range()
+ * apply (no class or backend check); a hole fails with -ENOMEM.
  * Returns 0 or -errno.
  */
 int mseal_query(const void *addr, size_t len, unsigned int *classes);
@@ -101,7 +106,7 @@ int mseal_query(const void *addr, size_t len, unsigned int *classes);
 #define MSEAL_FEAT_SECCOMP 0x02u       /* seccomp filters can be installed */
 #define MSEAL_FEAT_TSYNC_ESRCH 0x04u   /* SECCOMP_FILTER_FLAG_TSYNC_ESRCH */
 #define MSEAL_FEAT_SPEC_ALLOW 0x08u    /* SECCOMP_FILTER_FLAG_SPEC_ALLOW */
-#define MSEAL_FEAT_SYSTEM_SEALED 0x10u /* kernel sealed [vdso]/[vvar] */
+#define MSEAL_FEAT_SYSTEM_SEALED 0x10u /* kernel sealed [vdso]/[vvar]... */
 #define MSEAL_FEAT_NO_NEW_PRIVS 0x20u  /* no_new_privs is set */
 #define MSEAL_FEAT_CAP_SYS_ADMIN 0x40u /* CAP_SYS_ADMIN is effective */
 #define MSEAL_FEAT_SECCOMP_BACKEND \
@@ -138,8 +143,10 @@ const char *mseal_backend_name(int backend);
  *
  * Rounds addr down and len up to pages and seals every mapped page in the
  * range with MSEAL_ALL; unmapped holes are allowed and stay mutable.
- * Returns 0, or -1 with errno set (EINVAL only when the range wraps around),
- * as on OpenBSD.
+ * Returns 0, or -1 with errno set, as on OpenBSD: EINVAL when the range
+ * wraps around; the backend errors of mseal_range() (EOPNOTSUPP, ENOSYS,
+ * EINVAL for a bad MSEAL_BACKEND); ENOMEM, EIO or an open/read error of
+ * /proc/self/maps.
  */
 int mimmutable(void *addr, size_t len);
 

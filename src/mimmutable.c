@@ -8,6 +8,7 @@
  * kernel is iterating over).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -29,6 +30,10 @@ static int collect_fn(const struct msl_vma *v, void *arg)
 		return 0;
 	if (v->start >= l->end)
 		return 1;
+	/* x86-64 lists the legacy [vsyscall] page, but it is no mapping of
+	 * the process: mseal(2) sees a hole there, and so does OpenBSD. */
+	if (strcmp(v->path, "[vsyscall]") == 0)
+		return 0;
 	s = v->start > l->start ? v->start : l->start;
 	e = v->end < l->end ? v->end : l->end;
 	/* Neighbouring mappings become one span: one seal for the run. */

@@ -59,8 +59,8 @@ static int system_mapping_fn(const struct msl_vma *v, void *arg)
 {
 	bool *sealed = arg;
 
-	if ((strcmp(v->path, "[vdso]") == 0 ||
-	     strcmp(v->path, "[vvar]") == 0) &&
+	if ((strcmp(v->path, "[vdso]") == 0 || strcmp(v->path, "[vvar]") == 0 ||
+	     strcmp(v->path, "[vvar_vclock]") == 0) &&
 	    (v->flags & MSL_VMA_SEALED))
 		*sealed = true;
 	return 0;

@@ -131,6 +131,9 @@ TEST(mprotect_errors_change_nothing)
 	CHECK_SYS_OK(munmap(p + ctx->page, ctx->page));
 	CHECK_ERR(mseal_mprotect(p, 3 * ctx->page, PROT_READ, MSEAL_ALL),
 		  ENOMEM);
+	/* Nothing changed, below the hole or above it. */
+	CHECK(strcmp(maps_perms(p, perms), "rw-p") == 0);
+	CHECK(strcmp(maps_perms(p + 2 * ctx->page, perms), "rw-p") == 0);
 	CHECK(!prot_sealed(p, ctx->page, PROT_READ | PROT_WRITE));
 	CHECK(!prot_sealed(p + 2 * ctx->page, ctx->page,
 			   PROT_READ | PROT_WRITE));
@@ -241,6 +244,8 @@ TEST(mimmutable_skips_holes)
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 	CHECK(q == p + ctx->page);
 	CHECK(!prot_sealed(q, ctx->page, PROT_READ));
+	/* x86-64 lists [vsyscall], which is no mapping: a hole too. */
+	CHECK(mimmutable((void *)0xffffffffff600000UL, ctx->page) == 0);
 	/* Nothing mapped at all: still success. */
 	CHECK(mimmutable(p + 3 * ctx->page, ctx->page) == 0);
 	CHECK(mimmutable(p, 0) == 0);
@@ -420,4 +425,28 @@ TEST_ONCE(probe_matches_kernel)
 	CHECK(strcmp(mseal_backend_name(MSEAL_BACKEND_SECCOMP), "seccomp") ==
 	      0);
 	CHECK(strcmp(mseal_backend_name(12345), "none") == 0);
+}
+
+/* hugetlb memory is mapped, sealed and unmapped in whole huge pages: the
+ * library must seal the length the kernel mapped, not the one asked for. */
+TEST(mmap_hugetlb_seals_whole_huge_page)
+{
+	size_t huge = 2u << 20;
+	char *ctl = mmap(NULL, huge, PROT_READ,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+	char *p;
+
+	if (ctl == MAP_FAILED)
+		SKIP("no 2 MiB huge page available (vm.nr_hugepages): %s",
+		     strerror(errno));
+	/* Control: an unsealed huge page unmaps. */
+	CHECK_SYS_OK(munmap(ctl, huge));
+	p = mseal_mmap(NULL, ctx->page, PROT_READ,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0,
+		       MSEAL_ALL);
+	if (p == MAP_FAILED)
+		FAIL("mseal_mmap hugetlb: %s", strerror(errno));
+	CHECK(query(p, huge) == MSEAL_ALL);
+	CHECK_SYS_ERR(munmap(p, huge), EPERM);
+	CHECK(page_mapped(p));
 }

@@ -108,7 +108,8 @@ static void print_json(const struct mseal_features *f, const char *env,
 static int cmd_probe(int argc, char **argv)
 {
 	struct mseal_features f;
-	const char *env = getenv("MSEAL_BACKEND");
+	/* As the library reads it: ignored in a setuid/setgid run. */
+	const char *env = secure_getenv("MSEAL_BACKEND");
 	bool json = false;
 	int i, rc;
 
