@@ -27,7 +27,9 @@ struct test_case {
 
 static struct test_case tests[MAX_TESTS];
 static size_t ntests;
-static int skip_fd = -1; /* where a child writes its skip reason */
+static int skip_fd = -1;
+static char exe_path[4096];
+	/* this binary, for exec tests */ /* where a child writes its skip reason */
 static const char *cur_test;
 
 void test_register(const char *name, test_fn fn, unsigned int flags,
@@ -236,6 +238,50 @@ void seal_or_fail(const char *file, int line, void *addr, size_t len,
 			  len, strerror(-rc));
 }
 
+bool prot_refused(void *addr, size_t len, int prot)
+{
+	if (mprotect(addr, len, prot) == 0)
+		return false;
+	if (errno != EPERM)
+		FAIL("mprotect(%p): %s, want 0 or EPERM", addr,
+		     strerror(errno));
+	return true;
+}
+
+void exec_helper_line(const char *mode, const char *backend, char *out,
+		      size_t size)
+{
+	int fds[2], status;
+	pid_t pid;
+	ssize_t n;
+
+	CHECK_SYS_OK(pipe(fds));
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		if (backend)
+			setenv("MSEAL_BACKEND", backend, 1);
+		else
+			unsetenv("MSEAL_BACKEND");
+		execl(exe_path, exe_path, "--exec-helper", mode, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	n = read(fds[0], out, size - 1);
+	close(fds[0]);
+	CHECK(waitpid(pid, &status, 0) == pid);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || n <= 0)
+		FAIL("exec helper '%s' failed (status %#x)", mode, status);
+	out[n] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+}
+
+const char *self_exe(void)
+{
+	return exe_path;
+}
+
 int run_in_child(void (*fn)(void *), void *arg)
 {
 	int status;
@@ -252,13 +298,6 @@ int run_in_child(void (*fn)(void *), void *arg)
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
-}
-
-static char exe_path[4096];
-
-const char *self_exe(void)
-{
-	return exe_path;
 }
 
 /* ---- runner ----------------------------------------------------------- */

@@ -127,6 +127,18 @@ int count_user_sealed(void);
 void seal_or_fail(const char *file, int line, void *addr, size_t len,
 		  unsigned int classes);
 #define SEAL(addr, len) seal_or_fail(__FILE__, __LINE__, addr, len, MSEAL_ALL)
+/*
+ * mprotect to the same protection: true when refused with EPERM (the page is
+ * sealed against it), false when it succeeds; any other error fails.
+ */
+bool prot_refused(void *addr, size_t len, int prot);
+/*
+ * Runs this test binary again through execve, as
+ * "--exec-helper MODE" with MSEAL_BACKEND=backend (unset when NULL), and
+ * stores its first output line, without the newline, in out.
+ */
+void exec_helper_line(const char *mode, const char *backend, char *out,
+		      size_t size);
 /* Run fn in a forked child; returns its exit status or 128+signal. */
 int run_in_child(void (*fn)(void *), void *arg);
 /* Path of the test binary, for exec tests. */

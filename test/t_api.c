@@ -13,15 +13,6 @@
 
 #include "harness.h"
 
-static bool prot_sealed(void *p, size_t len, int prot)
-{
-	if (mprotect(p, len, prot) == 0)
-		return false;
-	if (errno != EPERM)
-		FAIL("mprotect(%p): %s, want 0 or EPERM", p, strerror(errno));
-	return true;
-}
-
 static unsigned int query(void *p, size_t len)
 {
 	unsigned int c = 0xdead;
@@ -77,7 +68,7 @@ TEST(mmap_bad_classes_maps_nothing)
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0,
 		       MSEAL_ALL);
 	CHECK(p == hole);
-	CHECK(prot_sealed(p, ctx->page, PROT_READ));
+	CHECK(prot_refused(p, ctx->page, PROT_READ));
 }
 
 TEST(mmap_fixed_over_sealed_eperm)
@@ -99,7 +90,7 @@ TEST(mmap_fixed_over_sealed_eperm)
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0,
 		       MSEAL_ALL);
 	CHECK(r == q);
-	CHECK(prot_sealed(q, ctx->page, PROT_READ | PROT_WRITE));
+	CHECK(prot_refused(q, ctx->page, PROT_READ | PROT_WRITE));
 }
 
 TEST(mprotect_then_seal)
@@ -111,10 +102,10 @@ TEST(mprotect_then_seal)
 	CHECK_OK(mseal_mprotect(p, ctx->page, PROT_READ, MSEAL_ALL));
 	CHECK(strcmp(maps_perms(p, perms), "r--p") == 0);
 	CHECK(p[0] == 42);
-	CHECK(prot_sealed(p, ctx->page, PROT_READ | PROT_WRITE));
+	CHECK(prot_refused(p, ctx->page, PROT_READ | PROT_WRITE));
 	/* Control: the neighbouring page kept its protection, unsealed. */
 	CHECK(strcmp(maps_perms(p + ctx->page, perms), "rw-p") == 0);
-	CHECK(!prot_sealed(p + ctx->page, ctx->page, PROT_READ | PROT_WRITE));
+	CHECK(!prot_refused(p + ctx->page, ctx->page, PROT_READ | PROT_WRITE));
 	/* Once sealed, even the same protection is refused. */
 	CHECK_ERR(mseal_mprotect(p, ctx->page, PROT_READ, MSEAL_ALL), EPERM);
 }
@@ -134,12 +125,12 @@ TEST(mprotect_errors_change_nothing)
 	/* Nothing changed, below the hole or above it. */
 	CHECK(strcmp(maps_perms(p, perms), "rw-p") == 0);
 	CHECK(strcmp(maps_perms(p + 2 * ctx->page, perms), "rw-p") == 0);
-	CHECK(!prot_sealed(p, ctx->page, PROT_READ | PROT_WRITE));
-	CHECK(!prot_sealed(p + 2 * ctx->page, ctx->page,
-			   PROT_READ | PROT_WRITE));
+	CHECK(!prot_refused(p, ctx->page, PROT_READ | PROT_WRITE));
+	CHECK(!prot_refused(p + 2 * ctx->page, ctx->page,
+			    PROT_READ | PROT_WRITE));
 	/* Control */
 	CHECK_OK(mseal_mprotect(p, ctx->page, PROT_READ, MSEAL_ALL));
-	CHECK(prot_sealed(p, ctx->page, PROT_READ));
+	CHECK(prot_refused(p, ctx->page, PROT_READ));
 }
 
 TEST(ranges_all_or_nothing_on_einval)
@@ -152,12 +143,12 @@ TEST(ranges_all_or_nothing_on_einval)
 	};
 
 	CHECK_ERR(mseal_ranges(s, 3, MSEAL_ALL), EINVAL);
-	CHECK(!prot_sealed(a, ctx->page, PROT_READ));
-	CHECK(!prot_sealed(b, ctx->page, PROT_READ));
+	CHECK(!prot_refused(a, ctx->page, PROT_READ));
+	CHECK(!prot_refused(b, ctx->page, PROT_READ));
 	s[2].addr = a; /* control: fixed, the whole batch seals */
 	CHECK_OK(mseal_ranges(s, 3, MSEAL_ALL));
-	CHECK(prot_sealed(a, ctx->page, PROT_READ));
-	CHECK(prot_sealed(b, ctx->page, PROT_READ));
+	CHECK(prot_refused(a, ctx->page, PROT_READ));
+	CHECK(prot_refused(b, ctx->page, PROT_READ));
 }
 
 TEST(ranges_all_or_nothing_on_hole)
@@ -167,12 +158,12 @@ TEST(ranges_all_or_nothing_on_hole)
 
 	CHECK_SYS_OK(munmap(b + ctx->page, ctx->page));
 	CHECK_ERR(mseal_ranges(s, 2, MSEAL_ALL), ENOMEM);
-	CHECK(!prot_sealed(a, ctx->page, PROT_READ));
-	CHECK(!prot_sealed(b, ctx->page, PROT_READ));
+	CHECK(!prot_refused(a, ctx->page, PROT_READ));
+	CHECK(!prot_refused(b, ctx->page, PROT_READ));
 	s[1].len = ctx->page;
 	CHECK_OK(mseal_ranges(s, 2, MSEAL_ALL));
-	CHECK(prot_sealed(a, ctx->page, PROT_READ));
-	CHECK(prot_sealed(b, ctx->page, PROT_READ));
+	CHECK(prot_refused(a, ctx->page, PROT_READ));
+	CHECK(prot_refused(b, ctx->page, PROT_READ));
 }
 
 TEST(ranges_empty_and_null)
@@ -184,10 +175,10 @@ TEST(ranges_empty_and_null)
 	CHECK_ERR(mseal_ranges(NULL, 1, MSEAL_ALL), EFAULT);
 	CHECK_ERR(mseal_ranges(&s, 1, 0x100), EINVAL);
 	CHECK_OK(mseal_ranges(&s, 1, MSEAL_ALL));
-	CHECK(!prot_sealed(a, ctx->page, PROT_READ));
+	CHECK(!prot_refused(a, ctx->page, PROT_READ));
 	s.len = 1;
 	CHECK_OK(mseal_ranges(&s, 1, MSEAL_ALL));
-	CHECK(prot_sealed(a, ctx->page, PROT_READ));
+	CHECK(prot_refused(a, ctx->page, PROT_READ));
 }
 
 TEST(query_sealed_unsealed_partial_holed)
@@ -219,13 +210,13 @@ TEST(mimmutable_rounds_outwards)
 
 	/* [p + page + 100, +10) lies inside the middle page only. */
 	CHECK(mimmutable(p + ctx->page + 100, 10) == 0);
-	CHECK(prot_sealed(p + ctx->page, ctx->page, PROT_READ));
-	CHECK(!prot_sealed(p, ctx->page, PROT_READ));
-	CHECK(!prot_sealed(p + 2 * ctx->page, ctx->page, PROT_READ));
+	CHECK(prot_refused(p + ctx->page, ctx->page, PROT_READ));
+	CHECK(!prot_refused(p, ctx->page, PROT_READ));
+	CHECK(!prot_refused(p + 2 * ctx->page, ctx->page, PROT_READ));
 	/* Straddling a page boundary seals both pages. */
 	CHECK(mimmutable(p + 2 * ctx->page - 1, 2) == 0);
-	CHECK(prot_sealed(p + 2 * ctx->page, ctx->page, PROT_READ));
-	CHECK(!prot_sealed(p, ctx->page, PROT_READ));
+	CHECK(prot_refused(p + 2 * ctx->page, ctx->page, PROT_READ));
+	CHECK(!prot_refused(p, ctx->page, PROT_READ));
 }
 
 TEST(mimmutable_skips_holes)
@@ -236,14 +227,14 @@ TEST(mimmutable_skips_holes)
 	CHECK_SYS_OK(munmap(p + ctx->page, ctx->page));
 	/* From the guard hole before to the guard hole after. */
 	CHECK(mimmutable(p - ctx->page, 5 * ctx->page) == 0);
-	CHECK(prot_sealed(p, ctx->page, PROT_READ));
-	CHECK(prot_sealed(p + 2 * ctx->page, ctx->page, PROT_READ));
+	CHECK(prot_refused(p, ctx->page, PROT_READ));
+	CHECK(prot_refused(p + 2 * ctx->page, ctx->page, PROT_READ));
 	/* The hole stays a hole, and stays usable. */
 	CHECK(!page_mapped(p + ctx->page));
 	q = mmap(p + ctx->page, ctx->page, PROT_READ,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 	CHECK(q == p + ctx->page);
-	CHECK(!prot_sealed(q, ctx->page, PROT_READ));
+	CHECK(!prot_refused(q, ctx->page, PROT_READ));
 	/* x86-64 lists [vsyscall], which is no mapping: a hole too. */
 	CHECK(mimmutable((void *)0xffffffffff600000UL, ctx->page) == 0);
 	/* Nothing mapped at all: still success. */
@@ -260,9 +251,9 @@ TEST(mimmutable_errors_are_minus_one)
 	errno = 0;
 	CHECK(mimmutable((void *)(UINTPTR_MAX - 10), 5) == -1 &&
 	      errno == EINVAL);
-	CHECK(!prot_sealed(p, ctx->page, PROT_READ));
+	CHECK(!prot_refused(p, ctx->page, PROT_READ));
 	CHECK(mimmutable(p, ctx->page) == 0);
-	CHECK(prot_sealed(p, ctx->page, PROT_READ));
+	CHECK(prot_refused(p, ctx->page, PROT_READ));
 }
 
 /* Only MSEAL_ALL can use mseal(2); subsets need the seccomp backend, which
@@ -286,9 +277,9 @@ TEST_NATIVE(class_subsets_unsupported_natively,
 			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, subsets[i]);
 		CHECK(m == MAP_FAILED && errno == EOPNOTSUPP);
 	}
-	CHECK(!prot_sealed(p, ctx->page, PROT_READ));
+	CHECK(!prot_refused(p, ctx->page, PROT_READ));
 	CHECK_OK(mseal_range(p, ctx->page, MSEAL_ALL));
-	CHECK(prot_sealed(p, ctx->page, PROT_READ));
+	CHECK(prot_refused(p, ctx->page, PROT_READ));
 }
 
 struct thread_arg {
@@ -323,37 +314,8 @@ TEST(threads_seal_concurrently)
 		CHECK_OK(a[i].rc);
 	}
 	for (i = 0; i < N; i++)
-		CHECK(prot_sealed(p + i * ctx->page, ctx->page, PROT_READ));
-	CHECK(!prot_sealed(p + N * ctx->page, ctx->page, PROT_READ));
-}
-
-/* Runs the exec helper under MSEAL_BACKEND=value and returns its line. */
-static void backend_line(const char *value, char *out, size_t size)
-{
-	int fds[2], status;
-	pid_t pid;
-	ssize_t n;
-
-	CHECK_SYS_OK(pipe(fds));
-	pid = fork();
-	CHECK(pid >= 0);
-	if (pid == 0) {
-		dup2(fds[1], 1);
-		if (value)
-			setenv("MSEAL_BACKEND", value, 1);
-		else
-			unsetenv("MSEAL_BACKEND");
-		execl(self_exe(), self_exe(), "--exec-helper", "backend",
-		      (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	n = read(fds[0], out, size - 1);
-	close(fds[0]);
-	CHECK(waitpid(pid, &status, 0) == pid);
-	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0 && n > 0);
-	out[n] = '\0';
-	out[strcspn(out, "\n")] = '\0';
+		CHECK(prot_refused(p + i * ctx->page, ctx->page, PROT_READ));
+	CHECK(!prot_refused(p + N * ctx->page, ctx->page, PROT_READ));
 }
 
 TEST_ONCE(backend_env_selects_and_rejects)
@@ -362,25 +324,25 @@ TEST_ONCE(backend_env_selects_and_rejects)
 	char line[128], want[128];
 
 	/* probe-rc backend seal(ALL) seal(PROT) seal(len 0) */
-	backend_line(NULL, line, sizeof(line));
+	exec_helper_line("backend", NULL, line, sizeof(line));
 	snprintf(want, sizeof(want), "0 %s %d %d %d", has ? "native" : "none",
 		 has ? 0 : -EOPNOTSUPP, -EOPNOTSUPP, has ? 0 : -EOPNOTSUPP);
 	if (strcmp(line, want))
 		FAIL("unset: got '%s', want '%s'", line, want);
-	backend_line("auto", line, sizeof(line));
+	exec_helper_line("backend", "auto", line, sizeof(line));
 	if (strcmp(line, want))
 		FAIL("auto: got '%s', want '%s'", line, want);
-	backend_line("native", line, sizeof(line));
+	exec_helper_line("backend", "native", line, sizeof(line));
 	snprintf(want, sizeof(want), "0 %s %d %d %d", has ? "native" : "none",
 		 has ? 0 : -ENOSYS, -EOPNOTSUPP, has ? 0 : -ENOSYS);
 	if (strcmp(line, want))
 		FAIL("native: got '%s', want '%s'", line, want);
-	backend_line("seccomp", line, sizeof(line));
+	exec_helper_line("backend", "seccomp", line, sizeof(line));
 	snprintf(want, sizeof(want), "0 none %d %d %d", -EOPNOTSUPP,
 		 -EOPNOTSUPP, -EOPNOTSUPP);
 	if (strcmp(line, want))
 		FAIL("seccomp: got '%s', want '%s'", line, want);
-	backend_line("bogus", line, sizeof(line));
+	exec_helper_line("backend", "bogus", line, sizeof(line));
 	snprintf(want, sizeof(want), "%d none %d %d %d", -EINVAL, -EINVAL,
 		 -EINVAL, -EINVAL);
 	if (strcmp(line, want))

@@ -10,16 +10,6 @@
 
 #include "harness.h"
 
-/* mprotect to the same protection: refused iff the page is sealed. */
-static bool prot_sealed(void *p, size_t len, int prot)
-{
-	if (mprotect(p, len, prot) == 0)
-		return false;
-	if (errno != EPERM)
-		FAIL("mprotect(%p): %s, want 0 or EPERM", p, strerror(errno));
-	return true;
-}
-
 TEST(args_unknown_class_bits_einval)
 {
 	char *p = map_anon(1, PROT_READ);
@@ -27,10 +17,10 @@ TEST(args_unknown_class_bits_einval)
 	CHECK_ERR(mseal_range(p, ctx->page, 0x8), EINVAL);
 	CHECK_ERR(mseal_range(p, ctx->page, MSEAL_ALL | 0x80000000u), EINVAL);
 	CHECK_ERR(mseal_range(p, ctx->page, 0), EINVAL);
-	CHECK(!prot_sealed(p, ctx->page, PROT_READ));
+	CHECK(!prot_refused(p, ctx->page, PROT_READ));
 	/* Control: the valid classes seal. */
 	CHECK_OK(mseal_range(p, ctx->page, MSEAL_ALL));
-	CHECK(prot_sealed(p, ctx->page, PROT_READ));
+	CHECK(prot_refused(p, ctx->page, PROT_READ));
 }
 
 TEST(args_unaligned_addr_einval)
@@ -39,9 +29,9 @@ TEST(args_unaligned_addr_einval)
 
 	CHECK_ERR(mseal_range(p + 1, ctx->page, MSEAL_ALL), EINVAL);
 	CHECK_ERR(mseal_range(p + ctx->page - 1, 1, MSEAL_ALL), EINVAL);
-	CHECK(!prot_sealed(p, 2 * ctx->page, PROT_READ));
+	CHECK(!prot_refused(p, 2 * ctx->page, PROT_READ));
 	CHECK_OK(mseal_range(p, ctx->page, MSEAL_ALL));
-	CHECK(prot_sealed(p, ctx->page, PROT_READ));
+	CHECK(prot_refused(p, ctx->page, PROT_READ));
 }
 
 TEST(args_len_rounds_up_2_pages_minus_1)
@@ -49,10 +39,10 @@ TEST(args_len_rounds_up_2_pages_minus_1)
 	char *p = map_anon(3, PROT_READ);
 
 	CHECK_OK(mseal_range(p, 2 * ctx->page - 1, MSEAL_ALL));
-	CHECK(prot_sealed(p, ctx->page, PROT_READ));
-	CHECK(prot_sealed(p + ctx->page, ctx->page, PROT_READ));
+	CHECK(prot_refused(p, ctx->page, PROT_READ));
+	CHECK(prot_refused(p + ctx->page, ctx->page, PROT_READ));
 	/* Control: the third page was not part of the rounded range. */
-	CHECK(!prot_sealed(p + 2 * ctx->page, ctx->page, PROT_READ));
+	CHECK(!prot_refused(p + 2 * ctx->page, ctx->page, PROT_READ));
 }
 
 TEST(args_len_rounds_up_2_pages_plus_1)
@@ -60,8 +50,8 @@ TEST(args_len_rounds_up_2_pages_plus_1)
 	char *p = map_anon(4, PROT_READ);
 
 	CHECK_OK(mseal_range(p, 2 * ctx->page + 1, MSEAL_ALL));
-	CHECK(prot_sealed(p + 2 * ctx->page, ctx->page, PROT_READ));
-	CHECK(!prot_sealed(p + 3 * ctx->page, ctx->page, PROT_READ));
+	CHECK(prot_refused(p + 2 * ctx->page, ctx->page, PROT_READ));
+	CHECK(!prot_refused(p + 3 * ctx->page, ctx->page, PROT_READ));
 }
 
 TEST(args_len_overflow_einval)
@@ -74,10 +64,10 @@ TEST(args_len_overflow_einval)
 	/* addr + len wraps past the top of the address space. */
 	CHECK_ERR(mseal_range(p, SIZE_MAX - ctx->page + 1, MSEAL_ALL), EINVAL);
 	CHECK_ERR(mseal_range(p, -(uintptr_t)p + ctx->page, MSEAL_ALL), EINVAL);
-	CHECK(!prot_sealed(p, ctx->page, PROT_READ));
+	CHECK(!prot_refused(p, ctx->page, PROT_READ));
 	/* Control: a huge but non-wrapping length reaches the hole check. */
 	CHECK_ERR(mseal_range(p, ((size_t)1 << 46), MSEAL_ALL), ENOMEM);
-	CHECK(!prot_sealed(p, ctx->page, PROT_READ));
+	CHECK(!prot_refused(p, ctx->page, PROT_READ));
 }
 
 TEST(args_len_zero_succeeds_anywhere)
@@ -91,7 +81,7 @@ TEST(args_len_zero_succeeds_anywhere)
 	CHECK(!page_mapped(hole));
 	/* len 0 seals nothing: the mapped page stays mutable. */
 	CHECK_OK(mseal_range(p, 0, MSEAL_ALL));
-	CHECK(!prot_sealed(p, ctx->page, PROT_READ));
+	CHECK(!prot_refused(p, ctx->page, PROT_READ));
 	/* The alignment rule still applies with len 0. */
 	CHECK_ERR(mseal_range(p + 1, 0, MSEAL_ALL), EINVAL);
 }
@@ -106,8 +96,8 @@ static void hole_case(struct test_ctx *ctx, int hole)
 	CHECK_ERR(mseal_range(p, 3 * ctx->page, MSEAL_ALL), ENOMEM);
 	for (i = 0; i < 3; i++)
 		if (i != hole)
-			CHECK(!prot_sealed(p + i * ctx->page, ctx->page,
-					   PROT_READ));
+			CHECK(!prot_refused(p + i * ctx->page, ctx->page,
+					    PROT_READ));
 	/* Control: the mapped pieces seal one by one. */
 	for (i = 0; i < 3; i++)
 		if (i != hole)
@@ -115,8 +105,8 @@ static void hole_case(struct test_ctx *ctx, int hole)
 					     MSEAL_ALL));
 	for (i = 0; i < 3; i++)
 		if (i != hole)
-			CHECK(prot_sealed(p + i * ctx->page, ctx->page,
-					  PROT_READ));
+			CHECK(prot_refused(p + i * ctx->page, ctx->page,
+					   PROT_READ));
 }
 
 TEST(args_hole_at_start_enomem)
@@ -150,9 +140,9 @@ TEST(args_reseal_is_idempotent)
 	CHECK_OK(mseal_range(p, ctx->page, MSEAL_ALL));
 	CHECK_OK(mseal_range(p, ctx->page, MSEAL_ALL));
 	/* Overlapping a sealed and an unsealed page is fine too. */
-	CHECK(!prot_sealed(p + ctx->page, ctx->page, PROT_READ));
+	CHECK(!prot_refused(p + ctx->page, ctx->page, PROT_READ));
 	CHECK_OK(mseal_range(p, 2 * ctx->page, MSEAL_ALL));
-	CHECK(prot_sealed(p + ctx->page, ctx->page, PROT_READ));
+	CHECK(prot_refused(p + ctx->page, ctx->page, PROT_READ));
 }
 
 TEST(args_several_mappings_mixed_protections)
@@ -167,9 +157,9 @@ TEST(args_several_mappings_mixed_protections)
 	CHECK(strcmp(maps_perms(p, perms), "r--p") == 0);
 	CHECK(strcmp(maps_perms(p + ctx->page, perms), "rw-p") == 0);
 	CHECK(strcmp(maps_perms(p + 2 * ctx->page, perms), "---p") == 0);
-	CHECK(prot_sealed(p, ctx->page, PROT_READ));
-	CHECK(prot_sealed(p + ctx->page, ctx->page, PROT_READ | PROT_WRITE));
-	CHECK(prot_sealed(p + 2 * ctx->page, ctx->page, PROT_NONE));
+	CHECK(prot_refused(p, ctx->page, PROT_READ));
+	CHECK(prot_refused(p + ctx->page, ctx->page, PROT_READ | PROT_WRITE));
+	CHECK(prot_refused(p + 2 * ctx->page, ctx->page, PROT_NONE));
 	/* The writable mapping is still writable. */
 	p[ctx->page] = 1;
 }
@@ -183,7 +173,7 @@ TEST_NATIVE(args_split_then_merge_in_maps,
 	CHECK_OK(mseal_range(p + ctx->page, ctx->page, MSEAL_ALL));
 	/* Sealing the middle page split the mapping in three. */
 	CHECK(maps_count(p, 3 * ctx->page) == 3);
-	CHECK(!prot_sealed(p, ctx->page, PROT_READ));
+	CHECK(!prot_refused(p, ctx->page, PROT_READ));
 	CHECK_OK(mseal_range(p, ctx->page, MSEAL_ALL));
 	CHECK_OK(mseal_range(p + 2 * ctx->page, ctx->page, MSEAL_ALL));
 	/* All sealed alike: the kernel merged them again. */
@@ -225,10 +215,10 @@ TEST_NATIVE(args_same_errors_as_raw_syscall, "compares with mseal(2) itself")
 	}
 	/* The kernel rejects flags; the library has no flags to pass. */
 	CHECK_SYS_ERR(syscall(462, p, ctx->page, 1UL), EINVAL);
-	CHECK(!prot_sealed(p, 3 * ctx->page, PROT_READ));
+	CHECK(!prot_refused(p, 3 * ctx->page, PROT_READ));
 	/* Control: both seal a valid range. */
 	CHECK_SYS_OK(syscall(462, p, ctx->page, 0UL));
 	CHECK_OK(mseal_range(p + ctx->page, ctx->page, MSEAL_ALL));
-	CHECK(prot_sealed(p, ctx->page, PROT_READ));
-	CHECK(prot_sealed(p + ctx->page, ctx->page, PROT_READ));
+	CHECK(prot_refused(p, ctx->page, PROT_READ));
+	CHECK(prot_refused(p + ctx->page, ctx->page, PROT_READ));
 }

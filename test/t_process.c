@@ -43,27 +43,10 @@ TEST(fork_child_inherits_seals)
 /* exec the test binary itself: how many sealed mappings does it start with? */
 static int sealed_after_exec(void)
 {
-	int fds[2], status;
-	char buf[32] = "";
-	pid_t pid;
-	ssize_t n;
+	char line[32];
 
-	CHECK_SYS_OK(pipe(fds));
-	pid = fork();
-	CHECK(pid >= 0);
-	if (pid == 0) {
-		dup2(fds[1], 1);
-		execl(self_exe(), self_exe(), "--exec-helper", "count-sealed",
-		      (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	n = read(fds[0], buf, sizeof(buf) - 1);
-	close(fds[0]);
-	CHECK(waitpid(pid, &status, 0) == pid);
-	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	CHECK(n > 0);
-	return atoi(buf);
+	exec_helper_line("count-sealed", NULL, line, sizeof(line));
+	return atoi(line);
 }
 
 TEST_NATIVE(exec_clears_seals, "the seccomp backend's filters survive execve")

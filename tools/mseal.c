@@ -23,40 +23,40 @@ static void usage(FILE *f)
 		   "See mseal(1).\n");
 }
 
-static const char *yes_no(unsigned int flags, unsigned int bit)
-{
-	return (flags & bit) ? "yes" : "no";
-}
+/* One row per feature bit: the human label and the JSON key. */
+static const struct {
+	unsigned int bit;
+	const char *label;
+	const char *key;
+} feature_rows[] = {
+	{ MSEAL_FEAT_SYSCALL, "mseal(2) syscall:", "mseal_syscall" },
+	{ MSEAL_FEAT_SECCOMP, "seccomp filters:", "seccomp" },
+	{ MSEAL_FEAT_TSYNC_ESRCH,
+	  "  TSYNC_ESRCH flag:", "seccomp_tsync_esrch" },
+	{ MSEAL_FEAT_SPEC_ALLOW, "  SPEC_ALLOW flag:", "seccomp_spec_allow" },
+	{ MSEAL_FEAT_SECCOMP_BACKEND,
+	  "seccomp backend built:", "seccomp_backend_built" },
+	{ MSEAL_FEAT_SYSTEM_SEALED,
+	  "system mappings sealed:", "system_mappings_sealed" },
+	{ MSEAL_FEAT_NO_NEW_PRIVS, "no_new_privs:", "no_new_privs" },
+	{ MSEAL_FEAT_CAP_SYS_ADMIN, "CAP_SYS_ADMIN:", "cap_sys_admin" },
+};
 
-static const char *json_bool(unsigned int flags, unsigned int bit)
-{
-	return (flags & bit) ? "true" : "false";
-}
+#define NROWS (sizeof(feature_rows) / sizeof(feature_rows[0]))
 
 static void print_human(const struct mseal_features *f, const char *env,
 			bool env_ok)
 {
-	printf("mseal(2) syscall:          %s\n",
-	       yes_no(f->flags, MSEAL_FEAT_SYSCALL));
-	printf("seccomp filters:           %s\n",
-	       yes_no(f->flags, MSEAL_FEAT_SECCOMP));
-	printf("  TSYNC_ESRCH flag:        %s\n",
-	       yes_no(f->flags, MSEAL_FEAT_TSYNC_ESRCH));
-	printf("  SPEC_ALLOW flag:         %s\n",
-	       yes_no(f->flags, MSEAL_FEAT_SPEC_ALLOW));
-	printf("seccomp backend built:     %s\n",
-	       yes_no(f->flags, MSEAL_FEAT_SECCOMP_BACKEND));
-	printf("system mappings sealed:    %s\n",
-	       yes_no(f->flags, MSEAL_FEAT_SYSTEM_SEALED));
-	printf("no_new_privs:              %s\n",
-	       yes_no(f->flags, MSEAL_FEAT_NO_NEW_PRIVS));
-	printf("CAP_SYS_ADMIN:             %s\n",
-	       yes_no(f->flags, MSEAL_FEAT_CAP_SYS_ADMIN));
-	printf("MSEAL_BACKEND:             %s%s\n", env ? env : "(unset)",
+	size_t i;
+
+	for (i = 0; i < NROWS; i++)
+		printf("%-27s%s\n", feature_rows[i].label,
+		       (f->flags & feature_rows[i].bit) ? "yes" : "no");
+	printf("%-27s%s%s\n", "MSEAL_BACKEND:", env ? env : "(unset)",
 	       env_ok ? "" : " (invalid: use auto, native or seccomp)");
-	printf("backend for MSEAL_ALL:     %s\n",
-	       mseal_backend_name(f->backend));
-	printf("backend for class subsets: %s\n",
+	printf("%-27s%s\n",
+	       "backend for MSEAL_ALL:", mseal_backend_name(f->backend));
+	printf("%-27s%s\n", "backend for class subsets:",
 	       mseal_backend_name(f->subset_backend));
 }
 
@@ -79,21 +79,12 @@ static void print_json_string(const char *s)
 static void print_json(const struct mseal_features *f, const char *env,
 		       bool env_ok)
 {
-	printf("{\"mseal_syscall\":%s,",
-	       json_bool(f->flags, MSEAL_FEAT_SYSCALL));
-	printf("\"seccomp\":%s,", json_bool(f->flags, MSEAL_FEAT_SECCOMP));
-	printf("\"seccomp_tsync_esrch\":%s,",
-	       json_bool(f->flags, MSEAL_FEAT_TSYNC_ESRCH));
-	printf("\"seccomp_spec_allow\":%s,",
-	       json_bool(f->flags, MSEAL_FEAT_SPEC_ALLOW));
-	printf("\"seccomp_backend_built\":%s,",
-	       json_bool(f->flags, MSEAL_FEAT_SECCOMP_BACKEND));
-	printf("\"system_mappings_sealed\":%s,",
-	       json_bool(f->flags, MSEAL_FEAT_SYSTEM_SEALED));
-	printf("\"no_new_privs\":%s,",
-	       json_bool(f->flags, MSEAL_FEAT_NO_NEW_PRIVS));
-	printf("\"cap_sys_admin\":%s,",
-	       json_bool(f->flags, MSEAL_FEAT_CAP_SYS_ADMIN));
+	size_t i;
+
+	putchar('{');
+	for (i = 0; i < NROWS; i++)
+		printf("\"%s\":%s,", feature_rows[i].key,
+		       (f->flags & feature_rows[i].bit) ? "true" : "false");
 	printf("\"env_backend\":");
 	if (env)
 		print_json_string(env);
