@@ -60,8 +60,10 @@ int mseal_range(void *addr, size_t len, unsigned int classes);
  * mseal_ranges - seal several ranges as one operation.
  *
  * Every span is validated (arguments, then holes) before anything is
- * sealed, so bad input seals nothing.  Only another thread unmapping a
- * span between the check and the seal can leave a batch partly sealed.
+ * sealed, so bad input seals nothing.  Two cases can still leave a batch
+ * partly sealed: another thread unmapping a span between the check and the
+ * seal, and a span that starts or ends inside a huge page of a hugetlb
+ * mapping, which only the kernel's seal refuses (EINVAL).
  * n == 0 succeeds once classes and backend are valid.  Returns 0 or -errno.
  */
 int mseal_ranges(const struct mseal_span *spans, size_t n,
