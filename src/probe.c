@@ -28,6 +28,10 @@
 static struct msl_config config;
 static size_t page_size;
 static pthread_once_t config_once = PTHREAD_ONCE_INIT;
+/* Only mseal_probe() asks about system mappings: reading smaps walks every
+ * mapping's page tables, a cost the first seal should not pay. */
+static bool system_sealed;
+static pthread_once_t system_once = PTHREAD_ONCE_INIT;
 
 /*
  * mseal(0, 0, 0) answers 0 on 6.10+ and ENOSYS before.  A container's own
@@ -66,13 +70,12 @@ static int system_mapping_fn(const struct msl_vma *v, void *arg)
 	return 0;
 }
 
-static bool system_mappings_sealed(void)
+static void probe_system_mappings(void)
 {
 	bool sealed = false;
 
-	if (msl_maps_read("/proc/self/smaps", system_mapping_fn, &sealed))
-		return false;
-	return sealed;
+	if (msl_maps_read("/proc/self/smaps", system_mapping_fn, &sealed) == 0)
+		system_sealed = sealed;
 }
 
 static void probe_once(void)
@@ -92,8 +95,6 @@ static void probe_once(void)
 		if (seccomp_flag_known(SECCOMP_FILTER_FLAG_SPEC_ALLOW))
 			flags |= MSEAL_FEAT_SPEC_ALLOW;
 	}
-	if ((flags & MSEAL_FEAT_SYSCALL) && system_mappings_sealed())
-		flags |= MSEAL_FEAT_SYSTEM_SEALED;
 	config.kernel_flags = flags;
 
 	config.source = MSEAL_SOURCE_AUTO;
@@ -177,6 +178,11 @@ MSL_EXPORT int mseal_probe(struct mseal_features *out)
 		return msl_fail(EFAULT);
 	memset(out, 0, sizeof(*out));
 	out->flags = c->kernel_flags;
+	if (c->kernel_flags & MSEAL_FEAT_SYSCALL) {
+		pthread_once(&system_once, probe_system_mappings);
+		if (system_sealed)
+			out->flags |= MSEAL_FEAT_SYSTEM_SEALED;
+	}
 	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1)
 		out->flags |= MSEAL_FEAT_NO_NEW_PRIVS;
 	if (has_cap_sys_admin())

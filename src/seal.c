@@ -63,6 +63,15 @@ int msl_seal_checked(uintptr_t start, uintptr_t end, unsigned int classes,
 	return -EOPNOTSUPP;
 }
 
+/* The rounded end of a span that msl_check_range() has accepted. */
+static uintptr_t span_end(const struct mseal_span *s)
+{
+	uintptr_t end = 0;
+
+	msl_check_range((uintptr_t)s->addr, s->len, &end);
+	return end;
+}
+
 MSL_EXPORT int mseal_range(void *addr, size_t len, unsigned int classes)
 {
 	struct mseal_span span = { addr, len };
@@ -91,15 +100,14 @@ MSL_EXPORT int mseal_ranges(const struct mseal_span *spans, size_t n,
 			return msl_fail(-rc);
 	}
 	for (i = 0; i < n; i++) {
-		msl_check_range((uintptr_t)spans[i].addr, spans[i].len, &end);
-		rc = msl_check_mapped((uintptr_t)spans[i].addr, end);
+		rc = msl_check_mapped((uintptr_t)spans[i].addr,
+				      span_end(&spans[i]));
 		if (rc)
 			return msl_fail(-rc);
 	}
 	for (i = 0; i < n; i++) {
-		msl_check_range((uintptr_t)spans[i].addr, spans[i].len, &end);
-		rc = msl_seal_checked((uintptr_t)spans[i].addr, end, classes,
-				      backend);
+		rc = msl_seal_checked((uintptr_t)spans[i].addr,
+				      span_end(&spans[i]), classes, backend);
 		if (rc)
 			return msl_fail(-rc);
 	}

@@ -27,9 +27,8 @@ struct test_case {
 
 static struct test_case tests[MAX_TESTS];
 static size_t ntests;
-static int skip_fd = -1;
-static char exe_path[4096];
-	/* this binary, for exec tests */ /* where a child writes its skip reason */
+static int skip_fd = -1;    /* where a child writes its skip reason */
+static char exe_path[4096]; /* this binary, for exec tests */
 static const char *cur_test;
 
 void test_register(const char *name, test_fn fn, unsigned int flags,
