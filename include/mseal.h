@@ -105,7 +105,7 @@ int mseal_query(const void *addr, size_t len, unsigned int *classes);
 
 /* Feature bits of struct mseal_features.flags. */
 #define MSEAL_FEAT_SYSCALL 0x01u       /* the kernel has mseal(2) */
-#define MSEAL_FEAT_SECCOMP 0x02u       /* seccomp filters can be installed */
+#define MSEAL_FEAT_SECCOMP 0x02u       /* the kernel has seccomp filters */
 #define MSEAL_FEAT_TSYNC_ESRCH 0x04u   /* SECCOMP_FILTER_FLAG_TSYNC_ESRCH */
 #define MSEAL_FEAT_SPEC_ALLOW 0x08u    /* SECCOMP_FILTER_FLAG_SPEC_ALLOW */
 #define MSEAL_FEAT_SYSTEM_SEALED 0x10u /* kernel sealed [vdso]/[vvar]... */

@@ -56,6 +56,14 @@ int msl_check_range(uintptr_t addr, size_t len, uintptr_t *end) MSL_HIDDEN;
 /* -ENOMEM when [start, end) holds an unmapped hole, else 0. */
 int msl_check_mapped(uintptr_t start, uintptr_t end) MSL_HIDDEN;
 
+/*
+ * The classes sealed on every page (*all) and on any page (*any) of
+ * [start, end), from /proc/self/smaps.  Returns 0, -ENOMEM for a hole, -EIO
+ * for text that does not parse, or -errno from reading it.
+ */
+int msl_scan_seals(uintptr_t start, uintptr_t end, unsigned int *all,
+		   unsigned int *any) MSL_HIDDEN;
+
 /* Seals a validated, mapped range with the chosen backend: 0 or -errno. */
 int msl_seal_checked(uintptr_t start, uintptr_t end, unsigned int classes,
 		     int backend) MSL_HIDDEN;
@@ -79,6 +87,16 @@ struct msl_vma {
 	unsigned int flags;	 /* MSL_VMA_* */
 	char path[MSL_PATH_MAX]; /* "" for anonymous memory */
 };
+
+/*
+ * x86-64 lists the legacy [vsyscall] page in /proc/PID/maps, but it is no
+ * mapping of the process: mseal(2) and every other call see a hole there.
+ */
+static inline bool msl_vma_is_real(const struct msl_vma *v)
+{
+	return !(v->start == 0xffffffffff600000ULL &&
+		 __builtin_strcmp(v->path, "[vsyscall]") == 0);
+}
 
 /* Called once per mapping, in address order; a non-zero return stops. */
 typedef int (*msl_vma_fn)(const struct msl_vma *vma, void *arg);
@@ -107,7 +125,8 @@ int msl_maps_feed(struct msl_maps_parser *p, const char *buf,
 int msl_maps_finish(struct msl_maps_parser *p) MSL_HIDDEN;
 /*
  * Parses a whole file ("/proc/self/smaps", ...).  Returns 0, a callback's
- * non-zero value, -EPROTO, or -errno from open/read.
+ * non-zero value, -EPROTO, or -errno from open/read.  Allocates nothing:
+ * it needs about 13 KiB of stack.
  */
 int msl_maps_read(const char *path, msl_vma_fn fn, void *arg) MSL_HIDDEN;
 

@@ -26,56 +26,76 @@
 #define MAP_HUGE_MASK 0x3f
 #endif
 
-/* "Hugepagesize:    2048 kB" from /proc/meminfo, or 0. */
-static size_t default_huge_page_size(void)
+/*
+ * "Hugepagesize:    2048 kB" from /proc/meminfo.  Returns 0, -errno when
+ * the file cannot be read, or -EINVAL when it names no huge page size.
+ */
+static int default_huge_page_size(size_t *size)
 {
 	FILE *f = fopen("/proc/meminfo", "re");
 	char line[128];
 	unsigned long kb = 0;
 
 	if (!f)
-		return 0;
+		return -errno;
 	while (fgets(line, sizeof(line), f))
 		if (sscanf(line, "Hugepagesize: %lu kB", &kb) == 1)
 			break;
 	fclose(f);
-	return (size_t)kb * 1024;
+	*size = (size_t)kb * 1024;
+	return kb ? 0 : -EINVAL;
 }
 
 /*
- * The length mmap(2) really mapped.  hugetlb mappings come in whole huge
- * pages: the kernel rounds len up to one, and refuses to seal or unmap a
- * part of one (EINVAL), so both must use the rounded length.
+ * The unit mmap(2) will map in, found before mapping so that a failure here
+ * leaves nothing behind.  hugetlb mappings come in whole huge pages: the
+ * kernel rounds len up to one and refuses to seal or unmap a part of one
+ * (EINVAL), so the seal, and the unmap after a failed seal, must use the
+ * rounded length.  As in the kernel, a file mapping takes the page size of
+ * its file system (hugetlbfs) and ignores MAP_HUGETLB.  Returns 0 or -errno.
  */
-static size_t mapped_len(size_t len, int flags, int fd)
+static int map_unit(int flags, int fd, size_t *unit)
 {
-	size_t unit = msl_page_size();
 	struct statfs sfs;
+	size_t huge = 0;
+	unsigned int shift;
+	int rc;
 
-	if (flags & MAP_HUGETLB) {
-		unsigned int shift =
-			((unsigned int)flags >> MAP_HUGE_SHIFT) & MAP_HUGE_MASK;
-		size_t huge =
-			shift ? (size_t)1 << shift : default_huge_page_size();
-
-		if (huge > unit)
-			unit = huge;
-	} else if (!(flags & MAP_ANONYMOUS) && fd >= 0 &&
-		   fstatfs(fd, &sfs) == 0 && sfs.f_type == HUGETLBFS_MAGIC &&
-		   (size_t)sfs.f_bsize > unit) {
-		unit = (size_t)sfs.f_bsize;
+	*unit = msl_page_size();
+	if (!(flags & MAP_ANONYMOUS)) {
+		if (fstatfs(fd, &sfs) != 0)
+			return -errno;
+		if (sfs.f_type == HUGETLBFS_MAGIC &&
+		    (size_t)sfs.f_bsize > *unit)
+			*unit = (size_t)sfs.f_bsize;
+		return 0;
 	}
-	return (len + unit - 1) & ~(unit - 1);
+	if (!(flags & MAP_HUGETLB))
+		return 0;
+	shift = ((unsigned int)flags >> MAP_HUGE_SHIFT) & MAP_HUGE_MASK;
+	if (shift) {
+		huge = (size_t)1 << shift;
+	} else {
+		rc = default_huge_page_size(&huge);
+		if (rc)
+			return rc;
+	}
+	if (huge > *unit)
+		*unit = huge;
+	return 0;
 }
 
 MSL_EXPORT void *mseal_mmap(void *addr, size_t len, int prot, int flags, int fd,
 			    off_t offset, unsigned int classes)
 {
 	uintptr_t start, end;
+	size_t unit;
 	int backend, rc;
 	void *p;
 
 	rc = msl_select_backend(classes, &backend);
+	if (!rc)
+		rc = map_unit(flags, fd, &unit);
 	if (rc) {
 		errno = -rc;
 		return MAP_FAILED;
@@ -83,14 +103,18 @@ MSL_EXPORT void *mseal_mmap(void *addr, size_t len, int prot, int flags, int fd,
 	p = mmap(addr, len, prot, flags, fd, offset);
 	if (p == MAP_FAILED)
 		return MAP_FAILED;
+	/* mmap succeeded, so the rounded length is non-zero and fits. */
+	len = (len + unit - 1) & ~(unit - 1);
 	start = (uintptr_t)p;
-	/* mmap succeeded, so the mapped length is non-zero and fits. */
-	len = mapped_len(len, flags, fd);
 	rc = msl_check_range(start, len, &end);
 	if (!rc)
 		rc = msl_seal_checked(start, end, classes, backend);
 	if (rc) {
-		/* No mapping rather than an unsealed one. */
+		/*
+		 * No mapping rather than an unsealed one.  With the length
+		 * right this can only fail if another thread changed the
+		 * mapping in between; the seal's error is the one to report.
+		 */
 		munmap(p, len);
 		errno = -rc;
 		return MAP_FAILED;
@@ -101,19 +125,25 @@ MSL_EXPORT void *mseal_mmap(void *addr, size_t len, int prot, int flags, int fd,
 MSL_EXPORT int mseal_mprotect(void *addr, size_t len, int prot,
 			      unsigned int classes)
 {
+	unsigned int all, any;
 	uintptr_t end;
 	int backend, rc;
 
 	rc = msl_select_backend(classes, &backend);
 	if (rc)
 		return msl_fail(-rc);
+	/*
+	 * mprotect(2) reports a hole, or (since 6.12) a sealed page, only
+	 * after changing the mappings below it: find both first, so that a
+	 * refused call changes nothing.
+	 */
 	rc = msl_check_range((uintptr_t)addr, len, &end);
 	if (!rc)
-		rc = msl_check_mapped((uintptr_t)addr, end);
+		rc = msl_scan_seals((uintptr_t)addr, end, &all, &any);
+	if (!rc && (any & MSEAL_PROT))
+		rc = -EPERM;
 	if (rc)
 		return msl_fail(-rc);
-	/* mprotect(2) would report a hole too, but only after changing the
-	 * mappings below it. */
 	if (mprotect(addr, len, prot) != 0)
 		return msl_fail(errno);
 	rc = msl_seal_checked((uintptr_t)addr, end, classes, backend);

@@ -4,9 +4,9 @@
  *
  * The text comes from the kernel, but a tool may read another process's
  * files or a file handed to it, so every field is checked and nothing is
- * trusted: an unparsable mapping line is -EPROTO, never a crash.  Lines other
- * than mapping headers and "VmFlags:" are skipped, so new smaps fields in
- * later kernels do not break it.
+ * trusted: a line that is neither a mapping nor a "Name:" field is -EPROTO,
+ * never a crash.  Fields other than "VmFlags:" are skipped, so new smaps
+ * fields in later kernels do not break it.
  */
 #include <string.h>
 
@@ -156,6 +156,24 @@ static void parse_vmflags(const char *s, const char *end, struct msl_vma *v)
 	}
 }
 
+/* "Name:" at the start of an smaps field line. */
+static bool is_field(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	if (n == 0 ||
+	    !((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')))
+		return false;
+	while (i < n && s[i] != ':') {
+		char c = s[i++];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      (c >= '0' && c <= '9') || c == '_'))
+			return false;
+	}
+	return i < n;
+}
+
 static bool is_header(const char *s, size_t n)
 {
 	size_t i = 0;
@@ -197,8 +215,11 @@ static int handle_line(struct msl_maps_parser *p)
 		if (!p->have_vma)
 			return -EPROTO;
 		parse_vmflags(s + sizeof(vmflags) - 1, end, &p->vma);
+		return 0;
 	}
-	return 0;
+	/* Any other line must be a field; anything else would make a
+	 * mapping vanish silently (a hole to mseal_query()). */
+	return is_field(s, p->line_len) ? 0 : -EPROTO;
 }
 
 int msl_maps_feed(struct msl_maps_parser *p, const char *buf, size_t n)

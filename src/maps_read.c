@@ -1,27 +1,22 @@
 // SPDX-License-Identifier: MIT
 /* Reads a /proc maps or smaps file through the streaming parser. */
 #include <fcntl.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #include "internal.h"
 
 int msl_maps_read(const char *path, msl_vma_fn fn, void *arg)
 {
-	/* Heap, not stack: the parser holds a path-sized line and mapping,
-	 * too much for the small stacks of some threads. */
-	struct msl_maps_parser *p = malloc(sizeof(*p));
+	/* On the stack: a failed malloc would read as ENOMEM, which callers
+	 * report as a hole. */
+	struct msl_maps_parser parser, *p = &parser;
 	char buf[4096];
 	int fd, rc = 0;
 	ssize_t n;
 
-	if (!p)
-		return -ENOMEM;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = -errno;
-		goto out;
-	}
+	if (fd < 0)
+		return -errno;
 	msl_maps_init(p, fn, arg);
 	for (;;) {
 		n = read(fd, buf, sizeof(buf));
@@ -40,7 +35,5 @@ int msl_maps_read(const char *path, msl_vma_fn fn, void *arg)
 			break;
 	}
 	close(fd);
-out:
-	free(p);
 	return rc;
 }

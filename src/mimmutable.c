@@ -8,7 +8,6 @@
  * kernel is iterating over).
  */
 #include <stdlib.h>
-#include <string.h>
 
 #include "internal.h"
 
@@ -30,9 +29,7 @@ static int collect_fn(const struct msl_vma *v, void *arg)
 		return 0;
 	if (v->start >= l->end)
 		return 1;
-	/* x86-64 lists the legacy [vsyscall] page, but it is no mapping of
-	 * the process: mseal(2) sees a hole there, and so does OpenBSD. */
-	if (strcmp(v->path, "[vsyscall]") == 0)
+	if (!msl_vma_is_real(v))
 		return 0;
 	s = v->start > l->start ? v->start : l->start;
 	e = v->end < l->end ? v->end : l->end;
@@ -65,9 +62,7 @@ MSL_EXPORT int mimmutable(void *addr, size_t len)
 	struct piece_list l = { 0 };
 	int backend, rc;
 
-	rc = msl_select_backend(MSEAL_ALL, &backend);
-	if (rc)
-		goto fail;
+	/* OpenBSD's one argument error comes first, whatever the backend. */
 	mask = msl_page_size() - 1;
 	start = (uintptr_t)addr & ~mask;
 	end = (uintptr_t)addr + len;
@@ -76,6 +71,9 @@ MSL_EXPORT int mimmutable(void *addr, size_t len)
 		goto fail;
 	}
 	end = (end + mask) & ~mask;
+	rc = msl_select_backend(MSEAL_ALL, &backend);
+	if (rc)
+		goto fail;
 	if (start == end)
 		return 0;
 	l.start = start;

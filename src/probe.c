@@ -28,10 +28,12 @@
 static struct msl_config config;
 static size_t page_size;
 static pthread_once_t config_once = PTHREAD_ONCE_INIT;
-/* Only mseal_probe() asks about system mappings: reading smaps walks every
- * mapping's page tables, a cost the first seal should not pay. */
-static bool system_sealed;
-static pthread_once_t system_once = PTHREAD_ONCE_INIT;
+/*
+ * Only mseal_probe() asks about system mappings: reading smaps walks every
+ * mapping's page tables, a cost the first seal should not pay.  0: not
+ * known yet (or the last read failed, so try again), 1: no, 2: yes.
+ */
+static int system_state;
 
 /*
  * mseal(0, 0, 0) answers 0 on 6.10+ and ENOSYS before.  A container's own
@@ -70,20 +72,25 @@ static int system_mapping_fn(const struct msl_vma *v, void *arg)
 	return 0;
 }
 
-static void probe_system_mappings(void)
+static bool system_mappings_sealed(void)
 {
+	int state = __atomic_load_n(&system_state, __ATOMIC_RELAXED);
 	bool sealed = false;
 
-	if (msl_maps_read("/proc/self/smaps", system_mapping_fn, &sealed) == 0)
-		system_sealed = sealed;
+	if (state)
+		return state == 2;
+	if (msl_maps_read("/proc/self/smaps", system_mapping_fn, &sealed))
+		return false;
+	__atomic_store_n(&system_state, sealed ? 2 : 1, __ATOMIC_RELAXED);
+	return sealed;
 }
 
 static void probe_once(void)
 {
+	int saved = errno;
 	const char *env = secure_getenv("MSEAL_BACKEND");
 	unsigned int flags = 0;
 	long ps = sysconf(_SC_PAGESIZE);
-	int saved = errno;
 
 	page_size = ps > 0 ? (size_t)ps : 4096;
 	if (kernel_has_mseal())
@@ -178,11 +185,8 @@ MSL_EXPORT int mseal_probe(struct mseal_features *out)
 		return msl_fail(EFAULT);
 	memset(out, 0, sizeof(*out));
 	out->flags = c->kernel_flags;
-	if (c->kernel_flags & MSEAL_FEAT_SYSCALL) {
-		pthread_once(&system_once, probe_system_mappings);
-		if (system_sealed)
-			out->flags |= MSEAL_FEAT_SYSTEM_SEALED;
-	}
+	if ((c->kernel_flags & MSEAL_FEAT_SYSCALL) && system_mappings_sealed())
+		out->flags |= MSEAL_FEAT_SYSTEM_SEALED;
 	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1)
 		out->flags |= MSEAL_FEAT_NO_NEW_PRIVS;
 	if (has_cap_sys_admin())

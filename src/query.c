@@ -1,20 +1,21 @@
 // SPDX-License-Identifier: MIT
 /*
- * mseal_query(): which classes hold on every page of a range.
+ * Which seal classes hold on a range: mseal_query(), and the pre-check of
+ * mseal_mprotect().
  *
  * The kernel has no syscall to ask; its only answer is the "sl" flag on the
  * VmFlags line of /proc/self/smaps, so that is what native seals are read
- * from.  Reading smaps makes the kernel walk each mapping's page tables: a
- * query costs a system-wide-visible amount of work and is not meant for hot
- * paths.
+ * from.  Reading smaps makes the kernel walk each mapping's page tables, so
+ * the scan stops reading as soon as it has passed the range: the kernel
+ * formats smaps lazily, and mappings above the range then cost nothing.
  */
 #include "internal.h"
 
-struct query_state {
-	uintptr_t start;
+struct seal_scan {
 	uintptr_t end;
 	uintptr_t cursor; /* everything below is known to be mapped */
-	unsigned int classes;
+	unsigned int all;
+	unsigned int any;
 };
 
 /* The classes a mapping carries.  A native seal is all of them. */
@@ -23,43 +24,55 @@ static unsigned int vma_classes(const struct msl_vma *v)
 	return (v->flags & MSL_VMA_SEALED) ? MSEAL_ALL : 0;
 }
 
-static int query_fn(const struct msl_vma *v, void *arg)
+static int scan_fn(const struct msl_vma *v, void *arg)
 {
-	struct query_state *q = arg;
+	struct seal_scan *s = arg;
+	unsigned int c;
 
-	if (v->end <= q->cursor)
+	if (!msl_vma_is_real(v) || v->end <= s->cursor)
 		return 0;
 	/* A hole: stop with the cursor short of the end. */
-	if (v->start > q->cursor)
+	if (v->start > s->cursor)
 		return 1;
-	q->classes &= vma_classes(v);
-	q->cursor = v->end;
-	return q->cursor >= q->end;
+	c = vma_classes(v);
+	s->all &= c;
+	s->any |= c;
+	s->cursor = v->end;
+	return s->cursor >= s->end;
+}
+
+int msl_scan_seals(uintptr_t start, uintptr_t end, unsigned int *all,
+		   unsigned int *any)
+{
+	struct seal_scan s = { end, start, MSEAL_ALL, 0 };
+	int rc;
+
+	*all = *any = 0;
+	if (start == end)
+		return 0;
+	rc = msl_maps_read("/proc/self/smaps", scan_fn, &s);
+	if (rc < 0)
+		return rc == -EPROTO ? -EIO : rc;
+	if (s.cursor < end)
+		return -ENOMEM;
+	*all = s.all;
+	*any = s.any;
+	return 0;
 }
 
 MSL_EXPORT int mseal_query(const void *addr, size_t len, unsigned int *classes)
 {
-	struct query_state q;
+	unsigned int all, any;
 	uintptr_t end;
 	int rc;
 
 	if (!classes)
 		return msl_fail(EFAULT);
 	rc = msl_check_range((uintptr_t)addr, len, &end);
+	if (!rc)
+		rc = msl_scan_seals((uintptr_t)addr, end, &all, &any);
 	if (rc)
 		return msl_fail(-rc);
-	if (len == 0) {
-		*classes = 0;
-		return 0;
-	}
-	q.start = q.cursor = (uintptr_t)addr;
-	q.end = end;
-	q.classes = MSEAL_ALL;
-	rc = msl_maps_read("/proc/self/smaps", query_fn, &q);
-	if (rc < 0)
-		return msl_fail(rc == -EPROTO ? EIO : -rc);
-	if (q.cursor < q.end)
-		return msl_fail(ENOMEM);
-	*classes = q.classes;
+	*classes = all;
 	return 0;
 }

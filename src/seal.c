@@ -42,7 +42,7 @@ int msl_check_mapped(uintptr_t start, uintptr_t end)
 		return 0;
 	if (msync((void *)start, end - start, 0) == 0)
 		return 0;
-	return errno == ENOMEM ? -ENOMEM : -errno;
+	return -errno;
 }
 
 static int seal_native(uintptr_t start, uintptr_t end)
@@ -61,15 +61,6 @@ int msl_seal_checked(uintptr_t start, uintptr_t end, unsigned int classes,
 	if (backend == MSEAL_BACKEND_NATIVE)
 		return seal_native(start, end);
 	return -EOPNOTSUPP;
-}
-
-/* The rounded end of a span that msl_check_range() has accepted. */
-static uintptr_t span_end(const struct mseal_span *s)
-{
-	uintptr_t end = 0;
-
-	msl_check_range((uintptr_t)s->addr, s->len, &end);
-	return end;
 }
 
 MSL_EXPORT int mseal_range(void *addr, size_t len, unsigned int classes)
@@ -99,15 +90,22 @@ MSL_EXPORT int mseal_ranges(const struct mseal_span *spans, size_t n,
 		if (rc)
 			return msl_fail(-rc);
 	}
+	/* The range is checked again in each pass rather than stored: no
+	 * allocation, and a span array changed under us fails cleanly. */
 	for (i = 0; i < n; i++) {
-		rc = msl_check_mapped((uintptr_t)spans[i].addr,
-				      span_end(&spans[i]));
+		rc = msl_check_range((uintptr_t)spans[i].addr, spans[i].len,
+				     &end);
+		if (!rc)
+			rc = msl_check_mapped((uintptr_t)spans[i].addr, end);
 		if (rc)
 			return msl_fail(-rc);
 	}
 	for (i = 0; i < n; i++) {
-		rc = msl_seal_checked((uintptr_t)spans[i].addr,
-				      span_end(&spans[i]), classes, backend);
+		rc = msl_check_range((uintptr_t)spans[i].addr, spans[i].len,
+				     &end);
+		if (!rc)
+			rc = msl_seal_checked((uintptr_t)spans[i].addr, end,
+					      classes, backend);
 		if (rc)
 			return msl_fail(-rc);
 	}

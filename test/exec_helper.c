@@ -4,6 +4,7 @@
  * process image: after exec nothing is sealed and libmseal's cached probe
  * (and its one reading of MSEAL_BACKEND) starts anew.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 
@@ -11,14 +12,64 @@
 
 int exec_helper(const char *mode);
 
+#define NTHREADS 16
+
+struct thread_arg {
+	char *p;
+	size_t page;
+	int rc;
+};
+
+static void *seal_thread(void *arg)
+{
+	struct thread_arg *a = arg;
+
+	a->rc = mseal_range(a->p, a->page, MSEAL_ALL);
+	return NULL;
+}
+
+/* NTHREADS threads seal one page each, all starting at once on a library
+ * that has not probed yet; one page past them stays unsealed. */
+static int threads_mode(void)
+{
+	size_t ps = (size_t)sysconf(_SC_PAGESIZE);
+	char *p = mmap(NULL, (NTHREADS + 1) * ps, PROT_READ,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct thread_arg a[NTHREADS];
+	pthread_t t[NTHREADS];
+	int i, sealed = 0, failed = 0;
+
+	if (p == MAP_FAILED)
+		return 1;
+	for (i = 0; i < NTHREADS; i++) {
+		a[i] = (struct thread_arg){ p + i * ps, ps, 1 };
+		if (pthread_create(&t[i], NULL, seal_thread, &a[i]))
+			return 1;
+	}
+	for (i = 0; i < NTHREADS; i++) {
+		if (pthread_join(t[i], NULL))
+			return 1;
+		failed += a[i].rc != 0;
+	}
+	for (i = 0; i < NTHREADS; i++)
+		sealed += prot_refused(p + i * ps, ps, PROT_READ);
+	printf("%d sealed, %d failed, control %s\n", sealed, failed,
+	       prot_refused(p + NTHREADS * ps, ps, PROT_READ) ? "sealed" :
+								"unsealed");
+	return 0;
+}
+
 int exec_helper(const char *mode)
 {
 	if (strcmp(mode, "count-sealed") == 0) {
 		printf("%d\n", count_user_sealed());
 		return 0;
 	}
-	/* "probe-rc backend all-rc subset-rc len0-rc" for the environment's
-	 * MSEAL_BACKEND. */
+	if (strcmp(mode, "threads") == 0)
+		return threads_mode();
+	/* "probe-rc backend all-rc subset-rc len0-rc wrap-errno" for the
+	 * environment's MSEAL_BACKEND; wrap-errno is mimmutable's on a range
+	 * that wraps around. */
 	if (strcmp(mode, "backend") == 0) {
 		struct mseal_features f;
 		size_t ps = (size_t)sysconf(_SC_PAGESIZE);
@@ -28,10 +79,13 @@ int exec_helper(const char *mode)
 
 		if (p == MAP_FAILED)
 			return 1;
-		printf("%d %s %d %d %d\n", rc, mseal_backend_name(f.backend),
-		       mseal_range(p, ps, MSEAL_ALL),
-		       mseal_range(p + ps, ps, MSEAL_PROT),
-		       mseal_range(NULL, 0, MSEAL_ALL));
+		int all = mseal_range(p, ps, MSEAL_ALL);
+		int subset = mseal_range(p + ps, ps, MSEAL_PROT);
+		int len0 = mseal_range(NULL, 0, MSEAL_ALL);
+		int wrap = mimmutable(p, SIZE_MAX) == -1 ? errno : 0;
+
+		printf("%d %s %d %d %d %d\n", rc, mseal_backend_name(f.backend),
+		       all, subset, len0, wrap);
 		return 0;
 	}
 	fprintf(stderr, "exec helper: unknown mode '%s'\n", mode);

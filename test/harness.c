@@ -164,7 +164,7 @@ static void each_smaps(void (*fn)(const struct maps_line *, int, void *),
 			snprintf(cur.name, sizeof(cur.name), "%s", n);
 			have = true;
 		} else if (have && strncmp(line, "VmFlags:", 8) == 0) {
-			fn(&cur, strstr(line, " sl") != NULL, arg);
+			fn(&cur, vmflags_has_sl(line), arg);
 			have = false;
 		}
 	}
@@ -235,6 +235,18 @@ void seal_or_fail(const char *file, int line, void *addr, size_t len,
 	if (rc)
 		test_fail(file, line, "set-up seal of %p+%zu failed: %s", addr,
 			  len, strerror(-rc));
+}
+
+bool vmflags_has_sl(const char *line)
+{
+	const char *s = line;
+
+	while ((s = strstr(s, " sl")) != NULL) {
+		if (s[3] == ' ' || s[3] == '\n' || s[3] == '\0')
+			return true;
+		s += 3;
+	}
+	return false;
 }
 
 bool prot_refused(void *addr, size_t len, int prot)

@@ -139,6 +139,8 @@ bool prot_refused(void *addr, size_t len, int prot);
  */
 void exec_helper_line(const char *mode, const char *backend, char *out,
 		      size_t size);
+/* Whether an smaps "VmFlags:" line holds the whole flag "sl". */
+bool vmflags_has_sl(const char *line);
 /* Run fn in a forked child; returns its exit status or 128+signal. */
 int run_in_child(void (*fn)(void *), void *arg);
 /* Path of the test binary, for exec tests. */

@@ -129,7 +129,11 @@ TEST_ONCE(parser_rejects_malformed)
 		"1000-2000 r--p 0 00:00 1x\n",		/* inode */
 		"10000000000000000-2 r--p 0 00:00 0\n", /* overflow */
 		"1000-2000 r--p 0 00:00 99999999999999999999999\n",
-		"VmFlags: sl\n", /* before a header */
+		"VmFlags: sl\n",			 /* before a header */
+		" 1000-2000 r--p 0 00:00 0\n",		 /* mangled header */
+		"1000-2000 r--p 0 00:00 0\nhello\n",	 /* not a field */
+		"1000-2000 r--p 0 00:00 0\n\n",		 /* empty line */
+		"1000-2000 r--p 0 00:00 0\nSize 4 kB\n", /* no colon */
 	};
 	size_t i;
 

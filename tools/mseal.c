@@ -68,7 +68,7 @@ static void print_json_string(const char *s)
 
 		if (c == '"' || c == '\\')
 			printf("\\%c", c);
-		else if (c < 0x20)
+		else if (c < 0x20 || c >= 0x7f)
 			printf("\\u%04x", c);
 		else
 			putchar(c);
