@@ -327,35 +327,39 @@ TEST(threads_seal_concurrently)
 TEST_ONCE(backend_env_selects_and_rejects)
 {
 	bool has = syscall(462, 0UL, 0UL, 0UL) == 0;
+	int no_all = has ? 0 : -EOPNOTSUPP, no_native = has ? 0 : -ENOSYS;
+	/* What the exec helper prints for each MSEAL_BACKEND value: probe rc,
+	 * backend, seal(ALL), seal(PROT), seal(len 0), mimmutable's errno on
+	 * a wrapping range (EINVAL first, whatever the backend, as on
+	 * OpenBSD). */
+	const struct {
+		const char *env;
+		int probe;
+		const char *backend;
+		int all, subset, len0;
+	} cases[] = {
+		{ NULL, 0, has ? "native" : "none", no_all, -EOPNOTSUPP,
+		  no_all },
+		{ "auto", 0, has ? "native" : "none", no_all, -EOPNOTSUPP,
+		  no_all },
+		{ "native", 0, has ? "native" : "none", no_native, -EOPNOTSUPP,
+		  no_native },
+		{ "seccomp", 0, "none", -EOPNOTSUPP, -EOPNOTSUPP, -EOPNOTSUPP },
+		{ "bogus", -EINVAL, "none", -EINVAL, -EINVAL, -EINVAL },
+	};
 	char line[128], want[128];
+	size_t i;
 
-	/* probe-rc backend seal(ALL) seal(PROT) seal(len 0) mimmutable-wrap:
-	 * the wrap is EINVAL first, whatever the backend, as on OpenBSD. */
-	exec_helper_line("backend", NULL, line, sizeof(line));
-	snprintf(want, sizeof(want), "0 %s %d %d %d %d",
-		 has ? "native" : "none", has ? 0 : -EOPNOTSUPP, -EOPNOTSUPP,
-		 has ? 0 : -EOPNOTSUPP, EINVAL);
-	if (strcmp(line, want))
-		FAIL("unset: got '%s', want '%s'", line, want);
-	exec_helper_line("backend", "auto", line, sizeof(line));
-	if (strcmp(line, want))
-		FAIL("auto: got '%s', want '%s'", line, want);
-	exec_helper_line("backend", "native", line, sizeof(line));
-	snprintf(want, sizeof(want), "0 %s %d %d %d %d",
-		 has ? "native" : "none", has ? 0 : -ENOSYS, -EOPNOTSUPP,
-		 has ? 0 : -ENOSYS, EINVAL);
-	if (strcmp(line, want))
-		FAIL("native: got '%s', want '%s'", line, want);
-	exec_helper_line("backend", "seccomp", line, sizeof(line));
-	snprintf(want, sizeof(want), "0 none %d %d %d %d", -EOPNOTSUPP,
-		 -EOPNOTSUPP, -EOPNOTSUPP, EINVAL);
-	if (strcmp(line, want))
-		FAIL("seccomp: got '%s', want '%s'", line, want);
-	exec_helper_line("backend", "bogus", line, sizeof(line));
-	snprintf(want, sizeof(want), "%d none %d %d %d %d", -EINVAL, -EINVAL,
-		 -EINVAL, -EINVAL, EINVAL);
-	if (strcmp(line, want))
-		FAIL("bogus: got '%s', want '%s'", line, want);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		exec_helper_line("backend", cases[i].env, line, sizeof(line));
+		snprintf(want, sizeof(want), "%d %s %d %d %d %d",
+			 cases[i].probe, cases[i].backend, cases[i].all,
+			 cases[i].subset, cases[i].len0, EINVAL);
+		if (strcmp(line, want))
+			FAIL("MSEAL_BACKEND=%s: got '%s', want '%s'",
+			     cases[i].env ? cases[i].env : "(unset)", line,
+			     want);
+	}
 }
 
 static int prctl_nnp_for_test(void)
