@@ -8,11 +8,9 @@
  * so that the seal step afterwards fails only if another thread changed the
  * range in between.
  */
-#include <fcntl.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/vfs.h>
-#include <unistd.h>
 
 #include "internal.h"
 
