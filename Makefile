@@ -96,8 +96,13 @@ $(TEST_BIN): $(TEST_OBJS) $(STLIB)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS)
 
 # MSEAL_BACKEND (if set) picks the backends to run; default: both.
+# Scripts under test/shell run as tests too (see test/t_shell.c).
+TEST_ENV = MSEAL_TOOL=$(abspath $(TOOL)) MSEAL=$(abspath $(TOOL)) \
+	MSEAL_BUILD=$(abspath $(B)) MSEAL_SRCDIR=$(CURDIR) \
+	MSEAL_SHELL_TESTS=$(CURDIR)/test/shell
+
 check: $(TEST_BIN) $(TOOL)
-	$(Q)MSEAL_TOOL=$(abspath $(TOOL)) $(TEST_BIN) $(TESTFLAGS)
+	$(Q)$(TEST_ENV) $(TEST_BIN) $(TESTFLAGS)
 
 check-exports: $(SHLIB)
 	$(Q)test/check-exports.sh $(SHLIB) src/libmseal.map

@@ -15,7 +15,7 @@
 
 #include "harness.h"
 
-#define MAX_TESTS 512
+#define MAX_TESTS 2048
 #define EXIT_SKIP 77
 
 struct test_case {
@@ -348,7 +348,7 @@ static int run_one(const struct test_case *t, const char *backend,
 		   unsigned int timeout)
 {
 	char name[256], reason[512];
-	struct test_ctx ctx = { backend, page() };
+	struct test_ctx ctx = { backend, page(), t->name };
 	int fds[2], status;
 	ssize_t n;
 	pid_t pid;

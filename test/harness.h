@@ -22,6 +22,7 @@
 struct test_ctx {
 	const char *backend; /* MSEAL_BACKEND value of this run */
 	size_t page;	     /* page size */
+	const char *name;    /* the test's registered name */
 };
 
 typedef void (*test_fn)(struct test_ctx *ctx);
