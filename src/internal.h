@@ -68,6 +68,21 @@ int msl_scan_seals(uintptr_t start, uintptr_t end, unsigned int *all,
 int msl_seal_checked(uintptr_t start, uintptr_t end, unsigned int classes,
 		     int backend) MSL_HIDDEN;
 
+/* Whether CAP_SYS_ADMIN is in the effective set. */
+bool msl_has_cap_sys_admin(void) MSL_HIDDEN;
+
+/*
+ * The seccomp backend (seccomp.c).  msl_seccomp_seal() seals a batch whose
+ * arguments and holes were checked: 0 or -errno, and nothing sealed on
+ * error.  msl_seccomp_classes() gives the recorded classes of [a, b), as
+ * msl_scan_seals() does.
+ */
+int msl_seccomp_seal(const struct mseal_span *spans, size_t n,
+		     unsigned int classes) MSL_HIDDEN;
+void msl_seccomp_classes(uint64_t a, uint64_t b, unsigned int *all,
+			 unsigned int *any) MSL_HIDDEN;
+void msl_seccomp_stats(unsigned int *filters, size_t *insns) MSL_HIDDEN;
+
 /* Flags of a parsed mapping (struct msl_vma.flags). */
 #define MSL_VMA_READ 0x01u
 #define MSL_VMA_WRITE 0x02u

@@ -90,6 +90,7 @@ static void probe_once(void)
 	int saved = errno;
 	const char *env = secure_getenv("MSEAL_BACKEND");
 	unsigned int flags = 0;
+	int seccomp;
 	long ps = sysconf(_SC_PAGESIZE);
 
 	page_size = ps > 0 ? (size_t)ps : 4096;
@@ -101,6 +102,7 @@ static void probe_once(void)
 			flags |= MSEAL_FEAT_TSYNC_ESRCH;
 		if (seccomp_flag_known(SECCOMP_FILTER_FLAG_SPEC_ALLOW))
 			flags |= MSEAL_FEAT_SPEC_ALLOW;
+		flags |= MSEAL_FEAT_SECCOMP_BACKEND;
 	}
 	config.kernel_flags = flags;
 
@@ -115,19 +117,28 @@ static void probe_once(void)
 
 	/*
 	 * Only the full set of classes can use mseal(2); a subset always needs
-	 * seccomp.  This build has no seccomp backend yet, so such requests
-	 * select MSEAL_BACKEND_NONE and fail with EOPNOTSUPP.
+	 * the seccomp backend, and so does MSEAL_ALL on a kernel without
+	 * mseal(2), or when MSEAL_BACKEND=seccomp forces it.
 	 */
+	seccomp = (flags & MSEAL_FEAT_SECCOMP) ? MSEAL_BACKEND_SECCOMP :
+						 MSEAL_BACKEND_NONE;
 	if (config.env_invalid) {
 		config.backend_all = MSEAL_BACKEND_NONE;
-	} else if (config.env_native || config.source == MSEAL_SOURCE_AUTO) {
+		config.backend_subset = MSEAL_BACKEND_NONE;
+	} else if (config.env_native) {
 		config.backend_all = (flags & MSEAL_FEAT_SYSCALL) ?
 					     MSEAL_BACKEND_NATIVE :
 					     MSEAL_BACKEND_NONE;
+		config.backend_subset = MSEAL_BACKEND_NONE;
+	} else if (config.source == MSEAL_SOURCE_ENV) {
+		config.backend_all = seccomp;
+		config.backend_subset = seccomp;
 	} else {
-		config.backend_all = MSEAL_BACKEND_NONE;
+		config.backend_all = (flags & MSEAL_FEAT_SYSCALL) ?
+					     MSEAL_BACKEND_NATIVE :
+					     seccomp;
+		config.backend_subset = seccomp;
 	}
-	config.backend_subset = MSEAL_BACKEND_NONE;
 	errno = saved;
 }
 
@@ -156,13 +167,14 @@ int msl_select_backend(unsigned int classes, int *backend)
 	if (*backend != MSEAL_BACKEND_NONE)
 		return 0;
 	/* Forcing native on a kernel without mseal(2): the kernel's own
-	 * answer.  Everything else needs the seccomp backend. */
+	 * answer.  A subset with MSEAL_BACKEND=native, or any seal on a
+	 * kernel without seccomp filters, cannot be done at all. */
 	if (classes == MSEAL_ALL && c->env_native)
 		return -ENOSYS;
 	return -EOPNOTSUPP;
 }
 
-static bool has_cap_sys_admin(void)
+bool msl_has_cap_sys_admin(void)
 {
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
@@ -189,7 +201,7 @@ MSL_EXPORT int mseal_probe(struct mseal_features *out)
 		out->flags |= MSEAL_FEAT_SYSTEM_SEALED;
 	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1)
 		out->flags |= MSEAL_FEAT_NO_NEW_PRIVS;
-	if (has_cap_sys_admin())
+	if (msl_has_cap_sys_admin())
 		out->flags |= MSEAL_FEAT_CAP_SYS_ADMIN;
 	out->backend = c->backend_all;
 	out->subset_backend = c->backend_subset;

@@ -18,25 +18,27 @@ struct seal_scan {
 	unsigned int any;
 };
 
-/* The classes a mapping carries.  A native seal is all of them. */
-static unsigned int vma_classes(const struct msl_vma *v)
-{
-	return (v->flags & MSL_VMA_SEALED) ? MSEAL_ALL : 0;
-}
-
 static int scan_fn(const struct msl_vma *v, void *arg)
 {
 	struct seal_scan *s = arg;
-	unsigned int c;
+	unsigned int all, any;
 
 	if (!msl_vma_is_real(v) || v->end <= s->cursor)
 		return 0;
 	/* A hole: stop with the cursor short of the end. */
 	if (v->start > s->cursor)
 		return 1;
-	c = vma_classes(v);
-	s->all &= c;
-	s->any |= c;
+	if (v->flags & MSL_VMA_SEALED) {
+		/* A native seal is all the classes, on the whole mapping. */
+		s->any |= MSEAL_ALL;
+	} else {
+		/* Seccomp-backend seals are known from their records. */
+		uint64_t b = v->end < s->end ? v->end : s->end;
+
+		msl_seccomp_classes(s->cursor, b, &all, &any);
+		s->all &= all;
+		s->any |= any;
+	}
 	s->cursor = v->end;
 	return s->cursor >= s->end;
 }

@@ -55,11 +55,14 @@ static int seal_native(uintptr_t start, uintptr_t end)
 int msl_seal_checked(uintptr_t start, uintptr_t end, unsigned int classes,
 		     int backend)
 {
-	(void)classes; /* the native backend seals MSEAL_ALL only */
+	struct mseal_span span = { (void *)start, end - start };
+
 	if (start == end)
 		return 0;
 	if (backend == MSEAL_BACKEND_NATIVE)
-		return seal_native(start, end);
+		return seal_native(start, end); /* MSEAL_ALL only */
+	if (backend == MSEAL_BACKEND_SECCOMP)
+		return msl_seccomp_seal(&span, 1, classes);
 	return -EOPNOTSUPP;
 }
 
@@ -99,6 +102,11 @@ MSL_EXPORT int mseal_ranges(const struct mseal_span *spans, size_t n,
 			rc = msl_check_mapped((uintptr_t)spans[i].addr, end);
 		if (rc)
 			return msl_fail(-rc);
+	}
+	/* The seccomp backend seals a batch as one filter. */
+	if (backend == MSEAL_BACKEND_SECCOMP) {
+		rc = msl_seccomp_seal(spans, n, classes);
+		return rc ? msl_fail(-rc) : 0;
 	}
 	for (i = 0; i < n; i++) {
 		rc = msl_check_range((uintptr_t)spans[i].addr, spans[i].len,

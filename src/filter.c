@@ -1,0 +1,992 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The seccomp filter compiler.
+ *
+ * Shape of a program (one per seal operation):
+ *
+ *   ld arch; x86-64? -> ld nr; x32 bit? -> refuse memory calls
+ *                       memory call? -> its handler; else ALLOW
+ *            i386?   -> ALLOW, or refuse memory calls outright when a
+ *                       sealed range lies below 4 GiB (the only addresses
+ *                       a 32-bit call can name)
+ *   handlers: check the arguments the kernel would reject first (those
+ *             calls are allowed: the kernel answers EINVAL itself), compute
+ *             the call's range [a, e) as two 32-bit halves in M[0..3]
+ *             with carries, and jump to a range tree
+ *   trees:    binary search of a over the sealed ranges, then one compare
+ *             of e against the candidate's start
+ *
+ * Only nr and arch are read before the dispatch, and every other syscall
+ * returns ALLOW at once: the kernel's action cache (5.11+) then skips the
+ * filter for them entirely.
+ *
+ * cBPF jumps are forward only and conditional offsets are 8 bits, so code is
+ * emitted with symbolic labels and laid out by a relaxation pass that turns
+ * a conditional jump whose target is too far into a short jump over a
+ * BPF_JA (32-bit offset).  Trees end each block of leaves with a local pair
+ * of exits so that leaves stay one or two instructions.
+ */
+#include <linux/audit.h>
+#include <linux/seccomp.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filter.h"
+
+#define PAGE 4096u
+#define PAGE_MASK32 0xfffff000u
+
+/* seccomp_data: nr, arch, instruction_pointer, args[6], little-endian. */
+#define OFF_NR 0u
+#define OFF_ARCH 4u
+#define ARG_LO(i) (16u + 8u * (i))
+#define ARG_HI(i) (20u + 8u * (i))
+
+#define X32_BIT 0x40000000u
+
+#define RET_ALLOW SECCOMP_RET_ALLOW
+#define RET_EPERM (SECCOMP_RET_ERRNO | EPERM)
+/* ERRNO(0) makes the call return 0 without running: shmdt and brk. */
+#define RET_ZERO (SECCOMP_RET_ERRNO | 0u)
+
+/* Scratch cells. */
+enum { M_ALO, M_AHI, M_ELO, M_EHI, M_TMP, M_CONT };
+
+/* What the main tree's exits do next (M_CONT). */
+enum { CONT_PLAIN, CONT_MREMAP, CONT_ZERO };
+
+/* Leaves per block before a local pair of exits. */
+#define BLOCK 48
+
+/* ---- a tiny assembler with labels and branch relaxation -------------- */
+
+enum { P_INSN, P_LABEL, P_JCOND, P_JA };
+
+#define NEXT UINT32_MAX /* "the next instruction" as a jump target */
+
+struct pins {
+	uint8_t kind;
+	uint8_t far; /* bit 0: jt too far, bit 1: jf too far */
+	uint16_t code;
+	uint32_t k;
+	uint32_t lt, lf; /* label ids (P_LABEL: its id; P_JA: lt) */
+	uint32_t pos;
+};
+
+struct gen {
+	struct pins *p;
+	size_t n, cap;
+	uint32_t *lpos;
+	uint32_t nlabels, lcap;
+	bool oom;
+
+	/* input, normalised */
+	struct msl_frange *main_r; /* every sealed range, merged */
+	size_t nmain;
+	struct msl_frange *disc_r; /* the discard-protected ones, merged */
+	size_t ndisc;
+	uint64_t heap_end; /* highest end of a [heap] piece, 0 if none */
+	bool low;	   /* a range starts below 4 GiB */
+	unsigned int classes;
+
+	uint32_t l_allow, l_eperm, l_zero;
+	uint32_t l_tmain, l_tdest, l_tdisc;
+	uint32_t l_main_deny, l_main_allow;
+};
+
+static void push(struct gen *g, struct pins ins)
+{
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 1024;
+		struct pins *p = realloc(g->p, cap * sizeof(*p));
+
+		if (!p) {
+			g->oom = true;
+			return;
+		}
+		g->p = p;
+		g->cap = cap;
+	}
+	g->p[g->n++] = ins;
+}
+
+static uint32_t label(struct gen *g)
+{
+	if (g->nlabels == g->lcap) {
+		uint32_t cap = g->lcap ? g->lcap * 2 : 256;
+		uint32_t *l = realloc(g->lpos, cap * sizeof(*l));
+
+		if (!l) {
+			g->oom = true;
+			return 0;
+		}
+		g->lpos = l;
+		g->lcap = cap;
+	}
+	return g->nlabels++;
+}
+
+static void place(struct gen *g, uint32_t l)
+{
+	push(g, (struct pins){ .kind = P_LABEL, .lt = l });
+}
+
+static void insn(struct gen *g, uint16_t code, uint32_t k)
+{
+	push(g, (struct pins){ .kind = P_INSN, .code = code, .k = k });
+}
+
+static void jcond(struct gen *g, uint16_t op, uint32_t k, uint32_t lt,
+		  uint32_t lf)
+{
+	push(g, (struct pins){ .kind = P_JCOND,
+			       .code = (uint16_t)(BPF_JMP | op | BPF_K),
+			       .k = k,
+			       .lt = lt,
+			       .lf = lf });
+}
+
+/* The same with X as the right-hand side. */
+static void jcond_x(struct gen *g, uint16_t op, uint32_t lt, uint32_t lf)
+{
+	push(g, (struct pins){ .kind = P_JCOND,
+			       .code = (uint16_t)(BPF_JMP | op | BPF_X),
+			       .lt = lt,
+			       .lf = lf });
+}
+
+static void ja(struct gen *g, uint32_t l)
+{
+	push(g, (struct pins){ .kind = P_JA, .lt = l });
+}
+
+static size_t pins_size(const struct pins *p)
+{
+	switch (p->kind) {
+	case P_LABEL:
+		return 0;
+	case P_JCOND:
+		return 1 + (p->far & 1) + ((p->far >> 1) & 1);
+	default:
+		return 1;
+	}
+}
+
+/* Where a jump of p to l lands. */
+static uint32_t target(const struct gen *g, const struct pins *p, uint32_t l)
+{
+	return l == NEXT ? p->pos + (uint32_t)pins_size(p) : g->lpos[l];
+}
+
+/*
+ * Lays the program out: starts with every conditional jump short and marks
+ * jumps far until nothing changes.  Marking only ever grows the program, so
+ * this ends.  Returns the length, or 0 on a backward jump (a compiler bug).
+ */
+static size_t layout(struct gen *g)
+{
+	bool changed;
+	uint32_t pos;
+
+	do {
+		pos = 0;
+		for (size_t i = 0; i < g->n; i++) {
+			g->p[i].pos = pos;
+			if (g->p[i].kind == P_LABEL)
+				g->lpos[g->p[i].lt] = pos;
+			pos += (uint32_t)pins_size(&g->p[i]);
+		}
+		changed = false;
+		for (size_t i = 0; i < g->n; i++) {
+			struct pins *p = &g->p[i];
+			uint32_t t;
+
+			if (p->kind != P_JCOND)
+				continue;
+			for (int b = 0; b < 2; b++) {
+				uint32_t l = b ? p->lf : p->lt;
+
+				if (l == NEXT || (p->far & (1u << b)))
+					continue;
+				t = g->lpos[l];
+				if (t < p->pos + 1)
+					return 0;
+				if (t - (p->pos + 1) > 255) {
+					p->far |= (uint8_t)(1u << b);
+					changed = true;
+				}
+			}
+		}
+	} while (changed);
+	return pos;
+}
+
+static struct sock_filter raw(uint16_t code, uint8_t jt, uint8_t jf, uint32_t k)
+{
+	return (struct sock_filter){ code, jt, jf, k };
+}
+
+static void emit_out(const struct gen *g, struct sock_filter *out)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		const struct pins *p = &g->p[i];
+		uint32_t at = p->pos, tt, tf;
+
+		switch (p->kind) {
+		case P_LABEL:
+			break;
+		case P_INSN:
+			out[at] = raw(p->code, 0, 0, p->k);
+			break;
+		case P_JA:
+			out[at] = raw(BPF_JMP | BPF_JA, 0, 0,
+				      g->lpos[p->lt] - (at + 1));
+			break;
+		case P_JCOND:
+			tt = target(g, p, p->lt);
+			tf = target(g, p, p->lf);
+			switch (p->far) {
+			case 0:
+				out[at] = raw(p->code, (uint8_t)(tt - at - 1),
+					      (uint8_t)(tf - at - 1), p->k);
+				break;
+			case 1: /* jt far: jxx 0, jf; ja jt */
+				out[at] = raw(p->code, 0,
+					      (uint8_t)(tf - at - 1), p->k);
+				out[at + 1] = raw(BPF_JMP | BPF_JA, 0, 0,
+						  tt - (at + 2));
+				break;
+			case 2: /* jf far: jxx jt, 0; ja jf */
+				out[at] = raw(p->code, (uint8_t)(tt - at - 1),
+					      0, p->k);
+				out[at + 1] = raw(BPF_JMP | BPF_JA, 0, 0,
+						  tf - (at + 2));
+				break;
+			default: /* both far: jxx 0, 1; ja jt; ja jf */
+				out[at] = raw(p->code, 0, 1, p->k);
+				out[at + 1] = raw(BPF_JMP | BPF_JA, 0, 0,
+						  tt - (at + 2));
+				out[at + 2] = raw(BPF_JMP | BPF_JA, 0, 0,
+						  tf - (at + 3));
+				break;
+			}
+			break;
+		}
+	}
+}
+
+/* ---- small code patterns ------------------------------------------- */
+
+static void ld_abs(struct gen *g, uint32_t off)
+{
+	insn(g, BPF_LD | BPF_W | BPF_ABS, off);
+}
+
+static void ld_mem(struct gen *g, uint32_t m)
+{
+	insn(g, BPF_LD | BPF_MEM, m);
+}
+
+static void ldx_mem(struct gen *g, uint32_t m)
+{
+	insn(g, BPF_LDX | BPF_MEM, m);
+}
+
+static void ld_imm(struct gen *g, uint32_t k)
+{
+	insn(g, BPF_LD | BPF_IMM, k);
+}
+
+static void st(struct gen *g, uint32_t m)
+{
+	insn(g, BPF_ST, m);
+}
+
+static void ret(struct gen *g, uint32_t k)
+{
+	insn(g, BPF_RET | BPF_K, k);
+}
+
+/* a = args[i]; unaligned means the kernel's EINVAL: allow. */
+static void range_addr(struct gen *g, unsigned int i, bool check_align)
+{
+	ld_abs(g, ARG_LO(i));
+	if (check_align)
+		jcond(g, BPF_JSET, PAGE - 1, g->l_allow, NEXT);
+	st(g, M_ALO);
+	ld_abs(g, ARG_HI(i));
+	st(g, M_AHI);
+}
+
+/* a = args[i] rounded down to a page. */
+static void range_addr_down(struct gen *g, unsigned int i)
+{
+	ld_abs(g, ARG_LO(i));
+	insn(g, BPF_ALU | BPF_AND | BPF_K, PAGE_MASK32);
+	st(g, M_ALO);
+	ld_abs(g, ARG_HI(i));
+	st(g, M_AHI);
+}
+
+/*
+ * Length args[i] rounded up to a page, into M_ELO (low) and M_TMP (high).
+ * A length whose rounding overflows, or that is 0, is allowed: every
+ * dispatched call answers it with EINVAL or 0 before looking at seals.
+ */
+static void range_len_up(struct gen *g, unsigned int i)
+{
+	uint32_t l_carry = label(g), l_hi = label(g), l_ok = label(g);
+
+	ld_abs(g, ARG_LO(i));
+	insn(g, BPF_ALU | BPF_ADD | BPF_K, PAGE - 1);
+	jcond(g, BPF_JGE, PAGE - 1, NEXT, l_carry);
+	insn(g, BPF_ALU | BPF_AND | BPF_K, PAGE_MASK32);
+	st(g, M_ELO);
+	ld_abs(g, ARG_HI(i));
+	ja(g, l_hi);
+	place(g, l_carry);
+	insn(g, BPF_ALU | BPF_AND | BPF_K, PAGE_MASK32);
+	st(g, M_ELO);
+	ld_abs(g, ARG_HI(i));
+	insn(g, BPF_ALU | BPF_ADD | BPF_K, 1);
+	jcond(g, BPF_JEQ, 0, g->l_allow, NEXT);
+	place(g, l_hi);
+	st(g, M_TMP);
+	jcond(g, BPF_JEQ, 0, NEXT, l_ok);
+	ld_mem(g, M_ELO);
+	jcond(g, BPF_JEQ, 0, g->l_allow, NEXT);
+	place(g, l_ok);
+}
+
+/* Length args[i] rounded down (remap_file_pages); 0 is allowed. */
+static void range_len_down(struct gen *g, unsigned int i)
+{
+	uint32_t l_ok = label(g);
+
+	ld_abs(g, ARG_LO(i));
+	insn(g, BPF_ALU | BPF_AND | BPF_K, PAGE_MASK32);
+	st(g, M_ELO);
+	ld_abs(g, ARG_HI(i));
+	st(g, M_TMP);
+	jcond(g, BPF_JEQ, 0, NEXT, l_ok);
+	ld_mem(g, M_ELO);
+	jcond(g, BPF_JEQ, 0, g->l_allow, NEXT);
+	place(g, l_ok);
+}
+
+static void range_len_page(struct gen *g)
+{
+	ld_imm(g, PAGE);
+	st(g, M_ELO);
+	ld_imm(g, 0);
+	st(g, M_TMP);
+}
+
+/*
+ * e = a + len with a 64-bit carry, into M_ELO/M_EHI.  An end past 2^64 is
+ * allowed: the kernel rejects such a range itself.
+ */
+static void range_end(struct gen *g)
+{
+	uint32_t l_carry = label(g), l_add = label(g);
+
+	ld_mem(g, M_ALO);
+	ldx_mem(g, M_ELO);
+	insn(g, BPF_ALU | BPF_ADD | BPF_X, 0);
+	st(g, M_ELO);
+	jcond_x(g, BPF_JGE, NEXT, l_carry);
+	ld_mem(g, M_AHI);
+	ja(g, l_add);
+	place(g, l_carry);
+	ld_mem(g, M_AHI);
+	insn(g, BPF_ALU | BPF_ADD | BPF_K, 1);
+	jcond(g, BPF_JEQ, 0, g->l_allow, NEXT);
+	place(g, l_add);
+	ldx_mem(g, M_TMP);
+	insn(g, BPF_ALU | BPF_ADD | BPF_X, 0);
+	jcond_x(g, BPF_JGE, NEXT, g->l_allow);
+	st(g, M_EHI);
+}
+
+static void to_main(struct gen *g, uint32_t cont)
+{
+	ld_imm(g, cont);
+	st(g, M_CONT);
+	ja(g, g->l_tmain);
+}
+
+/* ---- range trees --------------------------------------------------- */
+
+static uint32_t hi32(uint64_t v)
+{
+	return (uint32_t)(v >> 32);
+}
+
+static uint32_t lo32(uint64_t v)
+{
+	return (uint32_t)v;
+}
+
+/* Deny iff e > r.start, comparing all 64 bits (A and X are free). */
+static void leaf_generic(struct gen *g, const struct msl_frange *r,
+			 uint32_t deny, uint32_t allow)
+{
+	ld_mem(g, M_EHI);
+	jcond(g, BPF_JGT, hi32(r->start), deny, NEXT);
+	jcond(g, BPF_JEQ, hi32(r->start), NEXT, allow);
+	ld_mem(g, M_ELO);
+	jcond(g, BPF_JGT, lo32(r->start), deny, allow);
+}
+
+struct tree {
+	const struct msl_frange *r;
+	size_t n;
+	size_t g1;   /* end of the current group */
+	uint32_t hi; /* its high word: a's and every last byte's */
+	uint32_t deny, allow;
+};
+
+/*
+ * The candidate i is the first range whose last byte is >= a.  Inside the
+ * group, X holds e's low word, or all ones when e's high word is larger.
+ */
+static void leaf(struct gen *g, const struct tree *t, size_t i, uint32_t deny,
+		 uint32_t allow)
+{
+	if (i == t->n) {
+		ja(g, allow);
+	} else if (i == t->g1) {
+		leaf_generic(g, &t->r[i], deny, allow);
+	} else if (hi32(t->r[i].start) < t->hi) {
+		ja(g, deny); /* starts below a's 4 GiB window: a is inside */
+	} else {
+		insn(g, BPF_MISC | BPF_TXA, 0);
+		jcond(g, BPF_JGT, lo32(t->r[i].start), deny, allow);
+	}
+}
+
+static void search(struct gen *g, const struct tree *t, size_t lo, size_t hi,
+		   bool in_block, uint32_t deny, uint32_t allow)
+{
+	size_t mid;
+	uint32_t l_right;
+
+	if (!in_block && hi - lo <= BLOCK) {
+		uint32_t d = label(g), a = label(g);
+
+		search(g, t, lo, hi, true, d, a);
+		place(g, d);
+		ja(g, deny);
+		place(g, a);
+		ja(g, allow);
+		return;
+	}
+	if (lo == hi) {
+		leaf(g, t, lo, deny, allow);
+		return;
+	}
+	mid = lo + (hi - lo) / 2;
+	l_right = label(g);
+	jcond(g, BPF_JGT, lo32(t->r[mid].end - 1), l_right, NEXT);
+	search(g, t, lo, mid, in_block, deny, allow);
+	place(g, l_right);
+	search(g, t, mid + 1, hi, in_block, deny, allow);
+}
+
+/*
+ * Answers "does [a, e) overlap r[0..n)?" by jumping to deny or allow.
+ * Ranges are grouped by the high word of their last byte; a's high word
+ * picks the group (or, between groups, the next group's first range), then
+ * a binary search on low words finds the candidate.
+ */
+static void tree(struct gen *g, const struct msl_frange *r, size_t n,
+		 uint32_t deny, uint32_t allow)
+{
+	size_t ngroups = 0, i, k;
+	uint32_t *l_grp, *l_gen;
+
+	for (i = 0; i < n; i++)
+		if (i == 0 || hi32(r[i].end - 1) != hi32(r[i - 1].end - 1))
+			ngroups++;
+	l_grp = calloc(ngroups ? ngroups : 1, sizeof(*l_grp));
+	l_gen = calloc(ngroups ? ngroups : 1, sizeof(*l_gen));
+	if (!l_grp || !l_gen) {
+		free(l_grp);
+		free(l_gen);
+		g->oom = true;
+		return;
+	}
+	/* Group dispatch on a's high word. */
+	ld_mem(g, M_AHI);
+	for (i = 0, k = 0; i < n; i++) {
+		uint32_t h = hi32(r[i].end - 1), l_next;
+
+		if (i && h == hi32(r[i - 1].end - 1))
+			continue;
+		l_grp[k] = label(g);
+		l_gen[k] = label(g);
+		l_next = label(g);
+		jcond(g, BPF_JGT, h, l_next, NEXT);
+		jcond(g, BPF_JEQ, h, l_grp[k], l_gen[k]);
+		place(g, l_next);
+		k++;
+	}
+	ja(g, allow);
+	/* Group bodies. */
+	for (i = 0, k = 0; i < n; k++) {
+		struct tree t = { r, n, i, hi32(r[i].end - 1), deny, allow };
+		uint32_t l_sat = label(g), l_desc = label(g);
+
+		while (t.g1 < n && hi32(r[t.g1].end - 1) == t.hi)
+			t.g1++;
+		/* a's high word is below this group: first range decides. */
+		place(g, l_gen[k]);
+		leaf_generic(g, &r[i], deny, allow);
+		place(g, l_grp[k]);
+		ld_mem(g, M_EHI);
+		jcond(g, BPF_JGT, t.hi, l_sat, NEXT);
+		ld_mem(g, M_ELO);
+		insn(g, BPF_MISC | BPF_TAX, 0);
+		ja(g, l_desc);
+		place(g, l_sat);
+		ld_imm(g, UINT32_MAX);
+		insn(g, BPF_MISC | BPF_TAX, 0);
+		place(g, l_desc);
+		ld_mem(g, M_ALO);
+		search(g, &t, i, t.g1, false, deny, allow);
+		i = t.g1;
+	}
+	free(l_grp);
+	free(l_gen);
+}
+
+/* ---- the calls ------------------------------------------------------ */
+
+static const uint32_t destructive_advice[] = {
+	4,   /* MADV_DONTNEED */
+	8,   /* MADV_FREE */
+	9,   /* MADV_REMOVE */
+	10,  /* MADV_DONTFORK */
+	18,  /* MADV_WIPEONFORK */
+	24,  /* MADV_DONTNEED_LOCKED */
+	102, /* MADV_GUARD_INSTALL */
+};
+
+#define NADVICE (sizeof(destructive_advice) / sizeof(destructive_advice[0]))
+
+static void h_munmap(struct gen *g)
+{
+	range_addr(g, 0, true);
+	range_len_up(g, 1);
+	range_end(g);
+	to_main(g, CONT_PLAIN);
+}
+
+/* mprotect and pkey_mprotect: prot is args[2] for both. */
+static void h_mprotect(struct gen *g)
+{
+	uint32_t l_go = label(g);
+
+	/* Bits the kernel rejects with EINVAL before any lookup. */
+	ld_abs(g, ARG_HI(2));
+	jcond(g, BPF_JEQ, 0, NEXT, g->l_allow);
+	ld_abs(g, ARG_LO(2));
+	jcond(g, BPF_JSET, ~(0xfu | 0x03000000u), g->l_allow, NEXT);
+	insn(g, BPF_ALU | BPF_AND | BPF_K, 0x03000000u);
+	jcond(g, BPF_JEQ, 0x03000000u, g->l_allow, NEXT);
+	range_addr(g, 0, true);
+	range_len_up(g, 1);
+	range_end(g);
+	/* PROT_GROWSDOWN extends the range down to its mapping's start, which
+	 * a filter cannot know: take everything below. */
+	ld_abs(g, ARG_LO(2));
+	jcond(g, BPF_JSET, 0x01000000u, NEXT, l_go);
+	ld_imm(g, 0);
+	st(g, M_ALO);
+	st(g, M_AHI);
+	place(g, l_go);
+	to_main(g, CONT_PLAIN);
+}
+
+static void h_mmap(struct gen *g)
+{
+	ld_abs(g, ARG_LO(3));
+	jcond(g, BPF_JSET, 0x10u /* MAP_FIXED */, NEXT, g->l_allow);
+	/* MAP_FIXED_NOREPLACE answers EEXIST over any mapping. */
+	jcond(g, BPF_JSET, 0x100000u, g->l_allow, NEXT);
+	ld_abs(g, ARG_LO(5));
+	jcond(g, BPF_JSET, PAGE - 1, g->l_allow, NEXT);
+	range_addr(g, 0, true);
+	range_len_up(g, 1);
+	range_end(g);
+	to_main(g, CONT_PLAIN);
+}
+
+/*
+ * mremap: the source is refused when the mapping at old_address is sealed
+ * (the kernel checks that one mapping); the destination of MREMAP_FIXED
+ * after the main tree allows the source (CONT_MREMAP).
+ */
+static void h_mremap(struct gen *g)
+{
+	uint32_t l_src = label(g), l_addr = label(g);
+
+	ld_abs(g, ARG_HI(3));
+	jcond(g, BPF_JEQ, 0, NEXT, g->l_allow);
+	ld_abs(g, ARG_LO(3));
+	jcond(g, BPF_JSET, ~7u, g->l_allow, NEXT);
+	/* FIXED or DONTUNMAP without MAYMOVE: EINVAL. */
+	jcond(g, BPF_JSET, 1u, l_src, NEXT);
+	jcond(g, BPF_JSET, 6u, g->l_allow, l_src);
+	place(g, l_src);
+	/* A FIXED destination must be aligned. */
+	jcond(g, BPF_JSET, 2u, NEXT, l_addr);
+	ld_abs(g, ARG_LO(4));
+	jcond(g, BPF_JSET, PAGE - 1, g->l_allow, l_addr);
+	place(g, l_addr);
+	range_addr(g, 0, true);
+	range_len_up(g, 2); /* new_len 0 is EINVAL */
+	range_len_page(g);
+	range_end(g);
+	to_main(g, CONT_MREMAP);
+}
+
+static void mremap_dest(struct gen *g)
+{
+	ld_abs(g, ARG_LO(3));
+	jcond(g, BPF_JSET, 2u /* MREMAP_FIXED */, NEXT, g->l_allow);
+	range_addr(g, 4, false);
+	range_len_up(g, 2);
+	range_end(g);
+	ja(g, g->l_tdest);
+}
+
+/* shmdt refused answers 0, as the kernel's does (it ignores the error). */
+static void h_shmdt(struct gen *g)
+{
+	range_addr(g, 0, true);
+	range_len_page(g);
+	range_end(g);
+	to_main(g, CONT_ZERO);
+}
+
+/*
+ * shmat with SHM_REMAP replaces what lies at shmaddr; the segment's size is
+ * not visible, so any sealed range above shmaddr counts.
+ */
+static void h_shmat(struct gen *g)
+{
+	uint32_t l_nz = label(g), l_go = label(g);
+
+	ld_abs(g, ARG_LO(2));
+	jcond(g, BPF_JSET, 040000u /* SHM_REMAP */, NEXT, g->l_allow);
+	ld_abs(g, ARG_LO(1));
+	jcond(g, BPF_JEQ, 0, NEXT, l_nz);
+	ld_abs(g, ARG_HI(1));
+	jcond(g, BPF_JEQ, 0, g->l_allow, l_nz);
+	place(g, l_nz);
+	ld_abs(g, ARG_LO(1));
+	jcond(g, BPF_JSET, PAGE - 1, NEXT, l_go);
+	ld_abs(g, ARG_LO(2));
+	jcond(g, BPF_JSET, 020000u /* SHM_RND */, l_go, g->l_allow);
+	place(g, l_go);
+	range_addr_down(g, 1);
+	ld_imm(g, UINT32_MAX);
+	st(g, M_ELO);
+	st(g, M_EHI);
+	to_main(g, CONT_PLAIN);
+}
+
+static void h_remap_file_pages(struct gen *g)
+{
+	ld_abs(g, ARG_LO(2));
+	jcond(g, BPF_JEQ, 0, NEXT, g->l_allow);
+	ld_abs(g, ARG_HI(2));
+	jcond(g, BPF_JEQ, 0, NEXT, g->l_allow);
+	range_addr_down(g, 0);
+	range_len_down(g, 1);
+	range_end(g);
+	to_main(g, CONT_PLAIN);
+}
+
+/*
+ * brk(b) shrinks the heap onto a sealed page when page_align(b) < the end
+ * of a sealed heap piece, i.e. 0 < b <= heap_end - PAGE.  The kernel then
+ * returns the old break; a filter cannot know it and returns 0, which
+ * glibc's brk() and sbrk() report as a failure.
+ */
+static void h_brk(struct gen *g)
+{
+	uint64_t lim = g->heap_end - PAGE;
+	uint32_t l_nz = label(g);
+
+	ld_abs(g, ARG_LO(0));
+	jcond(g, BPF_JEQ, 0, NEXT, l_nz);
+	ld_abs(g, ARG_HI(0));
+	jcond(g, BPF_JEQ, 0, g->l_allow, l_nz);
+	place(g, l_nz);
+	ld_abs(g, ARG_HI(0));
+	jcond(g, BPF_JGT, hi32(lim), g->l_allow, NEXT);
+	jcond(g, BPF_JEQ, hi32(lim), NEXT, g->l_zero);
+	ld_abs(g, ARG_LO(0));
+	jcond(g, BPF_JGT, lo32(lim), g->l_allow, g->l_zero);
+}
+
+static void h_madvise(struct gen *g)
+{
+	uint32_t l_d = label(g);
+
+	ld_abs(g, ARG_LO(2)); /* advice is an int */
+	for (size_t i = 0; i < NADVICE; i++)
+		jcond(g, BPF_JEQ, destructive_advice[i], l_d, NEXT);
+	ja(g, g->l_allow);
+	place(g, l_d);
+	range_addr(g, 0, true);
+	range_len_up(g, 1);
+	range_end(g);
+	ja(g, g->l_tdisc);
+}
+
+/* process_madvise: the advice is visible, the address list is not. */
+static void h_process_madvise(struct gen *g)
+{
+	ld_abs(g, ARG_LO(4));
+	jcond(g, BPF_JEQ, 0, NEXT, g->l_allow);
+	ld_abs(g, ARG_LO(3));
+	for (size_t i = 0; i < NADVICE; i++)
+		jcond(g, BPF_JEQ, destructive_advice[i], g->l_eperm, NEXT);
+	ja(g, g->l_allow);
+}
+
+enum { NEED_HEAP = 1, NEED_DISC = 2 };
+
+static const struct call {
+	uint32_t nr;	   /* x86-64 */
+	uint32_t nr32[3];  /* i386 numbers, 0-terminated */
+	unsigned int cls;  /* the class that refuses it */
+	unsigned int need; /* NEED_* */
+	void (*handler)(struct gen *g);
+} calls[] = {
+	{ 11, { 91 }, MSEAL_BASE, 0, h_munmap },
+	{ 25, { 163 }, MSEAL_BASE, 0, h_mremap },
+	{ 9, { 90, 192 }, MSEAL_BASE, 0, h_mmap },
+	{ 67, { 398, 117 /* ipc */ }, MSEAL_BASE, 0, h_shmdt },
+	{ 30, { 397 }, MSEAL_BASE, 0, h_shmat },
+	{ 216, { 257 }, MSEAL_BASE, 0, h_remap_file_pages },
+	{ 12, { 45 }, MSEAL_BASE, NEED_HEAP, h_brk },
+	{ 10, { 125 }, MSEAL_PROT, 0, h_mprotect },
+	{ 329, { 380 }, MSEAL_PROT, 0, NULL }, /* pkey_mprotect */
+	{ 28, { 219 }, MSEAL_DISCARD, NEED_DISC, h_madvise },
+	{ 440, { 440 }, MSEAL_DISCARD, NEED_DISC, h_process_madvise },
+};
+
+#define NCALLS (sizeof(calls) / sizeof(calls[0]))
+
+static bool call_enabled(const struct gen *g, const struct call *c)
+{
+	if (!(g->classes & c->cls))
+		return false;
+	if ((c->need & NEED_HEAP) && !g->heap_end)
+		return false;
+	if ((c->need & NEED_DISC) && !g->ndisc)
+		return false;
+	return true;
+}
+
+static void program(struct gen *g)
+{
+	uint32_t l_handler[NCALLS], l_not64 = label(g), l_x32 = label(g);
+	uint32_t l_mprotect = 0;
+	size_t i, j;
+
+	g->l_allow = label(g);
+	g->l_eperm = label(g);
+	g->l_zero = label(g);
+	g->l_tmain = label(g);
+	g->l_tdest = label(g);
+	g->l_tdisc = label(g);
+	g->l_main_deny = label(g);
+	g->l_main_allow = label(g);
+
+	/* Dispatch: reads only arch and nr. */
+	ld_abs(g, OFF_ARCH);
+	jcond(g, BPF_JEQ, AUDIT_ARCH_X86_64, NEXT, l_not64);
+	ld_abs(g, OFF_NR);
+	jcond(g, BPF_JGE, X32_BIT, l_x32, NEXT);
+	for (i = 0; i < NCALLS; i++) {
+		if (!call_enabled(g, &calls[i]))
+			continue;
+		if (calls[i].handler)
+			l_handler[i] = label(g);
+		else
+			l_handler[i] = l_mprotect;
+		if (calls[i].handler == h_mprotect)
+			l_mprotect = l_handler[i];
+		jcond(g, BPF_JEQ, calls[i].nr, l_handler[i], NEXT);
+	}
+	ret(g, RET_ALLOW);
+
+	/* int 0x80 from this 64-bit process: 32-bit addresses only. */
+	place(g, l_not64);
+	jcond(g, BPF_JEQ, AUDIT_ARCH_I386, NEXT, g->l_allow);
+	if (g->low) {
+		ld_abs(g, OFF_NR);
+		for (i = 0; i < NCALLS; i++) {
+			if (!call_enabled(g, &calls[i]))
+				continue;
+			for (j = 0; j < 3 && calls[i].nr32[j]; j++)
+				jcond(g, BPF_JEQ, calls[i].nr32[j], g->l_eperm,
+				      NEXT);
+		}
+	}
+	ret(g, RET_ALLOW);
+
+	/* The x32 ABI: refused outright. */
+	place(g, l_x32);
+	for (i = 0; i < NCALLS; i++)
+		if (call_enabled(g, &calls[i]))
+			jcond(g, BPF_JEQ, calls[i].nr | X32_BIT, g->l_eperm,
+			      NEXT);
+	ret(g, RET_ALLOW);
+
+	for (i = 0; i < NCALLS; i++) {
+		if (!call_enabled(g, &calls[i]) || !calls[i].handler)
+			continue;
+		place(g, l_handler[i]);
+		calls[i].handler(g);
+	}
+
+	if (g->classes & (MSEAL_BASE | MSEAL_PROT)) {
+		place(g, g->l_tmain);
+		tree(g, g->main_r, g->nmain, g->l_main_deny, g->l_main_allow);
+		place(g, g->l_main_deny);
+		ld_mem(g, M_CONT);
+		jcond(g, BPF_JEQ, CONT_ZERO, g->l_zero, g->l_eperm);
+		place(g, g->l_main_allow);
+		if (g->classes & MSEAL_BASE) {
+			ld_mem(g, M_CONT);
+			jcond(g, BPF_JEQ, CONT_MREMAP, NEXT, g->l_allow);
+			mremap_dest(g);
+			place(g, g->l_tdest);
+			tree(g, g->main_r, g->nmain, g->l_eperm, g->l_allow);
+		} else {
+			ja(g, g->l_allow);
+		}
+	}
+	if ((g->classes & MSEAL_DISCARD) && g->ndisc) {
+		place(g, g->l_tdisc);
+		tree(g, g->disc_r, g->ndisc, g->l_eperm, g->l_allow);
+	}
+	place(g, g->l_allow);
+	ret(g, RET_ALLOW);
+	place(g, g->l_eperm);
+	ret(g, RET_EPERM);
+	place(g, g->l_zero);
+	ret(g, RET_ZERO);
+}
+
+/* Merges r[0..n) (sorted) keeping those with all of want set. */
+static size_t merge(const struct msl_frange *r, size_t n, unsigned int want,
+		    struct msl_frange *out)
+{
+	size_t m = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if ((r[i].flags & want) != want)
+			continue;
+		if (m && out[m - 1].end >= r[i].start) {
+			if (r[i].end > out[m - 1].end)
+				out[m - 1].end = r[i].end;
+			continue;
+		}
+		out[m] = r[i];
+		out[m].flags = 0;
+		m++;
+	}
+	return m;
+}
+
+int msl_filter_compile(const struct msl_frange *r, size_t n,
+		       unsigned int classes, struct sock_filter *out,
+		       size_t cap)
+{
+	struct gen g;
+	size_t len;
+	int rc;
+
+	if (!n || !classes || (classes & ~MSEAL_ALL))
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].start >= r[i].end ||
+		    ((r[i].start | r[i].end) & 4095) ||
+		    (i && r[i].start < r[i - 1].end))
+			return -EINVAL;
+	}
+	memset(&g, 0, sizeof(g));
+	g.classes = classes;
+	g.main_r = malloc(n * sizeof(*g.main_r));
+	g.disc_r = malloc(n * sizeof(*g.disc_r));
+	if (!g.main_r || !g.disc_r) {
+		rc = -EAGAIN;
+		goto out;
+	}
+	g.nmain = merge(r, n, 0, g.main_r);
+	g.ndisc = merge(r, n, MSL_FR_DISCARD, g.disc_r);
+	for (size_t i = 0; i < n; i++)
+		if ((r[i].flags & MSL_FR_HEAP) && r[i].end > g.heap_end)
+			g.heap_end = r[i].end;
+	g.low = g.main_r[0].start < (1ULL << 32);
+	program(&g);
+	if (g.oom) {
+		rc = -EAGAIN;
+		goto out;
+	}
+	len = layout(&g);
+	if (!len) {
+		rc = -EINVAL; /* a backward jump: cannot happen */
+		goto out;
+	}
+	if (len > cap || len > MSL_FILTER_MAX_INSNS) {
+		rc = -E2BIG;
+		goto out;
+	}
+	emit_out(&g, out);
+	rc = (int)len;
+out:
+	free(g.p);
+	free(g.lpos);
+	free(g.main_r);
+	free(g.disc_r);
+	return rc;
+}
+
+/*
+ * The kernel converts each classic instruction to one eBPF instruction,
+ * except: a conditional jump with both branches taken becomes two, one
+ * whose constant does not fit a signed immediate needs a move first, JSET
+ * with jt == 0 cannot be inverted; RET becomes a move and an exit.  The
+ * prologue adds a few.  This bound is never below the real length.
+ */
+size_t msl_filter_ebpf_len(const struct sock_filter *prog, size_t len)
+{
+	size_t total = 7;
+
+	for (size_t i = 0; i < len; i++) {
+		uint16_t c = prog[i].code;
+
+		if (BPF_CLASS(c) == BPF_RET) {
+			total += 2;
+		} else if (BPF_CLASS(c) == BPF_JMP && BPF_OP(c) != BPF_JA) {
+			total += 1;
+			if (BPF_SRC(c) == BPF_K && prog[i].k >= 0x80000000u)
+				total += 1;
+			if ((prog[i].jt && prog[i].jf) ||
+			    (BPF_OP(c) == BPF_JSET && !prog[i].jt))
+				total += 1;
+		} else {
+			total += 1;
+		}
+	}
+	return total;
+}

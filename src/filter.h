@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The seccomp filter compiler: from a set of sealed ranges to a classic-BPF
+ * program that refuses, with EPERM, the memory calls SEMANTICS.md section 2
+ * refuses on them.  It has no side effects and needs no kernel support, so
+ * the tests run its programs through their own interpreter.
+ */
+#ifndef LIBMSEAL_FILTER_H
+#define LIBMSEAL_FILTER_H
+
+#include <linux/filter.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "internal.h"
+
+/* A piece of a seal, with what was true of its memory at seal time. */
+#define MSL_FR_DISCARD 0x1u /* private anonymous and not writable */
+#define MSL_FR_HEAP 0x2u    /* part of [heap]: brk may not shrink into it */
+
+struct msl_frange {
+	uint64_t start; /* page-aligned */
+	uint64_t end;	/* page-aligned, exclusive, > start */
+	unsigned int flags;
+};
+
+/* The kernel's limit on one classic-BPF program. */
+#define MSL_FILTER_MAX_INSNS 4096
+
+/*
+ * Compiles one filter for ranges r[0..n) (sorted by start, not
+ * overlapping; adjacent pieces are merged here) sealed with classes.
+ * Writes at most cap instructions to out and returns the program's length,
+ * -E2BIG when it needs more than cap, -EINVAL for bad input, or -EAGAIN
+ * when memory for the compiler's work ran out.
+ */
+int msl_filter_compile(const struct msl_frange *r, size_t n,
+		       unsigned int classes, struct sock_filter *out,
+		       size_t cap) MSL_HIDDEN;
+
+/*
+ * An upper bound of the program's length once the kernel has converted it
+ * to eBPF, which is what the per-thread budget of 32768 counts.
+ */
+size_t msl_filter_ebpf_len(const struct sock_filter *prog,
+			   size_t len) MSL_HIDDEN;
+
+#endif /* LIBMSEAL_FILTER_H */

@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The seccomp backend: a seal is a seccomp filter that refuses the calls
+ * that would change the sealed ranges.  Filters can never be removed, which
+ * is what makes the seal irrevocable; they apply to every thread (TSYNC).
+ *
+ * One batch (mseal_ranges) becomes one filter, or several when its ranges
+ * do not fit the kernel's 4096 instructions.  Before anything is installed
+ * the batch is compiled whole and, when it needs more than one filter,
+ * tried in a short-lived CLONE_VM child, so that running out of the
+ * thread's filter budget is a clean error with nothing sealed.
+ *
+ * What was sealed, and with which classes, is recorded here: the kernel
+ * cannot be asked, and mseal_query() answers from these records.
+ */
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "filter.h"
+#include "internal.h"
+
+#ifndef SECCOMP_FILTER_FLAG_TSYNC_ESRCH
+#define SECCOMP_FILTER_FLAG_TSYNC_ESRCH (1UL << 4)
+#endif
+#ifndef SECCOMP_FILTER_FLAG_SPEC_ALLOW
+#define SECCOMP_FILTER_FLAG_SPEC_ALLOW (1UL << 2)
+#endif
+
+/* The kernel's budget per thread, in eBPF instructions, and per filter. */
+#define BUDGET_INSNS 32768u
+#define BUDGET_PER_FILTER 4u
+
+struct record {
+	uint64_t start, end;
+	unsigned int classes;
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct record *records;
+static size_t nrecords, records_cap;
+static size_t budget_used; /* upper bound of our filters' eBPF length */
+static unsigned int nfilters_installed;
+
+/* ---- the ranges of a batch ---------------------------------------- */
+
+struct span64 {
+	uint64_t start, end;
+};
+
+static int cmp_span(const void *a, const void *b)
+{
+	const struct span64 *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+struct pieces {
+	const struct span64 *spans;
+	size_t nspans, cur;
+	struct msl_frange *r;
+	size_t n, cap;
+	uint64_t covered; /* everything below is accounted for */
+	int err;
+};
+
+/*
+ * What the kernel's can_madvise_modify() protects: private anonymous
+ * memory (no file, no special mapping) that is not writable.
+ */
+static unsigned int vma_flags(const struct msl_vma *v)
+{
+	bool anon = !(v->flags & MSL_VMA_SHARED) && v->inode == 0 &&
+		    (v->path[0] == '\0' || strcmp(v->path, "[heap]") == 0 ||
+		     strcmp(v->path, "[stack]") == 0 ||
+		     strncmp(v->path, "[anon:", 6) == 0);
+	unsigned int f = 0;
+
+	if (anon && !(v->flags & MSL_VMA_WRITE))
+		f |= MSL_FR_DISCARD;
+	if (strcmp(v->path, "[heap]") == 0)
+		f |= MSL_FR_HEAP;
+	return f;
+}
+
+static int add_piece(struct pieces *p, uint64_t s, uint64_t e,
+		     unsigned int flags)
+{
+	if (p->n && p->r[p->n - 1].end == s && p->r[p->n - 1].flags == flags) {
+		p->r[p->n - 1].end = e;
+		return 0;
+	}
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 64;
+		struct msl_frange *r = realloc(p->r, cap * sizeof(*r));
+
+		if (!r)
+			return -EAGAIN;
+		p->r = r;
+		p->cap = cap;
+	}
+	p->r[p->n++] = (struct msl_frange){ s, e, flags };
+	return 0;
+}
+
+static int piece_fn(const struct msl_vma *v, void *arg)
+{
+	struct pieces *p = arg;
+
+	if (!msl_vma_is_real(v))
+		return 0;
+	while (p->cur < p->nspans) {
+		const struct span64 *sp = &p->spans[p->cur];
+		uint64_t s = sp->start > v->start ? sp->start : v->start;
+		uint64_t e = sp->end < v->end ? sp->end : v->end;
+
+		if (v->end <= sp->start)
+			return 0; /* this mapping is below the span */
+		if (s < e) {
+			/* A gap between what is covered and this mapping. */
+			if (s >
+			    (p->covered > sp->start ? p->covered : sp->start)) {
+				p->err = -ENOMEM;
+				return 1;
+			}
+			p->err = add_piece(p, s, e, vma_flags(v));
+			if (p->err)
+				return 1;
+			p->covered = e;
+		}
+		if (v->end < sp->end)
+			return 0; /* the span goes on in the next mapping */
+		if (p->covered < sp->end) {
+			p->err = -ENOMEM;
+			return 1;
+		}
+		p->cur++;
+	}
+	return 1;
+}
+
+/* Splits the batch into pieces with the facts the compiler needs. */
+static int collect(const struct span64 *spans, size_t n, struct pieces *p)
+{
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	p->spans = spans;
+	p->nspans = n;
+	rc = msl_maps_read("/proc/self/maps", piece_fn, p);
+	if (rc < 0)
+		return rc == -EPROTO ? -EIO : rc;
+	if (p->err)
+		return p->err;
+	/* A span left over lies above the last mapping. */
+	return p->cur < p->nspans ? -ENOMEM : 0;
+}
+
+/* ---- compiling ----------------------------------------------------- */
+
+struct prog {
+	struct sock_filter *insns;
+	unsigned short len;
+};
+
+struct progs {
+	struct prog *p;
+	size_t n, cap;
+};
+
+static void progs_free(struct progs *ps)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		free(ps->p[i].insns);
+	free(ps->p);
+	memset(ps, 0, sizeof(*ps));
+}
+
+/* Compiles r[0..n); splits it in halves while a part does not fit. */
+static int compile_split(const struct msl_frange *r, size_t n,
+			 unsigned int classes, struct progs *ps)
+{
+	struct sock_filter *buf;
+	int len;
+
+	buf = malloc(MSL_FILTER_MAX_INSNS * sizeof(*buf));
+	if (!buf)
+		return -EAGAIN;
+	len = msl_filter_compile(r, n, classes, buf, MSL_FILTER_MAX_INSNS);
+	if (len == -E2BIG && n > 1) {
+		free(buf);
+		len = compile_split(r, n / 2, classes, ps);
+		return len ? len :
+			     compile_split(r + n / 2, n - n / 2, classes, ps);
+	}
+	if (len < 0) {
+		free(buf);
+		return len;
+	}
+	if (ps->n == ps->cap) {
+		size_t cap = ps->cap ? ps->cap * 2 : 4;
+		struct prog *p = realloc(ps->p, cap * sizeof(*p));
+
+		if (!p) {
+			free(buf);
+			return -EAGAIN;
+		}
+		ps->p = p;
+		ps->cap = cap;
+	}
+	ps->p[ps->n++] = (struct prog){ buf, (unsigned short)len };
+	return 0;
+}
+
+/* ---- installing ---------------------------------------------------- */
+
+static long seccomp_install(const struct prog *p, unsigned long flags)
+{
+	struct sock_fprog fp = { p->len, p->insns };
+
+	return syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fp);
+}
+
+struct trial {
+	const struct progs *ps;
+	int err;
+};
+
+/*
+ * Runs in a CLONE_VM|CLONE_VFORK child: raw system calls only.  It holds
+ * the caller's filters, so installing the new ones here meets exactly the
+ * budget the real installation will.
+ */
+static int trial_fn(void *arg)
+{
+	struct trial *t = arg;
+
+	t->err = 0;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+		t->err = errno;
+		_exit(1);
+	}
+	for (size_t i = 0; i < t->ps->n; i++) {
+		if (seccomp_install(&t->ps->p[i], 0) != 0) {
+			t->err = errno;
+			_exit(1);
+		}
+	}
+	_exit(0);
+}
+
+static int trial_install(const struct progs *ps)
+{
+	static char stack[16384] __attribute__((aligned(16)));
+	struct trial t = { ps, EIO };
+	int status;
+	pid_t pid;
+
+	pid = clone(trial_fn, stack + sizeof(stack), CLONE_VM | CLONE_VFORK,
+		    &t);
+	if (pid < 0)
+		return -errno;
+	if (waitpid(pid, &status, __WCLONE) != pid)
+		return -EIO;
+	if (t.err == ENOMEM)
+		return -E2BIG;
+	return -t.err;
+}
+
+/* Maps the kernel's answer to a seal's error. */
+static int install_error(long rc, int err)
+{
+	if (rc > 0)
+		return -EBUSY; /* TSYNC without ESRCH: the TID of a thread */
+	switch (err) {
+	case ESRCH:
+		return -EBUSY; /* a thread has a filter we are not part of */
+	case ENOMEM:
+		return -E2BIG; /* the thread's filter budget */
+	case EACCES:
+		return -EPERM;
+	default:
+		return -err;
+	}
+}
+
+static int ensure_privilege(void)
+{
+	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 ||
+	    msl_has_cap_sys_admin())
+		return 0;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return -errno;
+	return 0;
+}
+
+static int install_all(const struct progs *ps)
+{
+	unsigned int feat = msl_config()->kernel_flags;
+	unsigned long flags = SECCOMP_FILTER_FLAG_TSYNC;
+	long rc;
+	int err;
+
+	if (feat & MSEAL_FEAT_TSYNC_ESRCH)
+		flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+	if (feat & MSEAL_FEAT_SPEC_ALLOW)
+		flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+	for (size_t i = 0; i < ps->n; i++) {
+		rc = seccomp_install(&ps->p[i], flags);
+		if (rc != 0) {
+			err = errno;
+			return install_error(rc, err);
+		}
+		budget_used +=
+			msl_filter_ebpf_len(ps->p[i].insns, ps->p[i].len) +
+			BUDGET_PER_FILTER;
+		nfilters_installed++;
+	}
+	return 0;
+}
+
+/* Room for extra more records, so that recording cannot fail later. */
+static int records_reserve(size_t extra)
+{
+	size_t cap = records_cap ? records_cap : 64;
+	struct record *r;
+
+	if (nrecords + extra <= records_cap)
+		return 0;
+	while (cap < nrecords + extra)
+		cap *= 2;
+	r = realloc(records, cap * sizeof(*r));
+	if (!r)
+		return -EAGAIN;
+	records = r;
+	records_cap = cap;
+	return 0;
+}
+
+static int seal_locked(const struct span64 *spans, size_t n,
+		       unsigned int classes)
+{
+	struct pieces p;
+	struct progs ps = { 0 };
+	size_t need = 0;
+	int rc;
+
+	rc = collect(spans, n, &p);
+	if (rc)
+		goto out;
+	if (!p.n)
+		goto out;
+	rc = compile_split(p.r, p.n, classes, &ps);
+	if (rc)
+		goto out;
+	for (size_t i = 0; i < ps.n; i++)
+		need += msl_filter_ebpf_len(ps.p[i].insns, ps.p[i].len) +
+			BUDGET_PER_FILTER;
+	if (budget_used + need > BUDGET_INSNS) {
+		rc = -E2BIG;
+		goto out;
+	}
+	/* The record table grows first: after the filters nothing may fail. */
+	rc = records_reserve(p.n);
+	if (rc)
+		goto out;
+	if (ps.n > 1) {
+		rc = trial_install(&ps);
+		if (rc)
+			goto out;
+	}
+	rc = ensure_privilege();
+	if (!rc)
+		rc = install_all(&ps);
+	for (size_t i = 0; !rc && i < p.n; i++)
+		records[nrecords++] =
+			(struct record){ p.r[i].start, p.r[i].end, classes };
+out:
+	progs_free(&ps);
+	free(p.r);
+	return rc;
+}
+
+int msl_seccomp_seal(const struct mseal_span *spans, size_t n,
+		     unsigned int classes)
+{
+	struct span64 *s;
+	size_t m = 0;
+	uintptr_t end;
+	int rc;
+
+	s = malloc((n ? n : 1) * sizeof(*s));
+	if (!s)
+		return -EAGAIN;
+	for (size_t i = 0; i < n; i++) {
+		rc = msl_check_range((uintptr_t)spans[i].addr, spans[i].len,
+				     &end);
+		if (rc) {
+			free(s);
+			return rc;
+		}
+		if ((uintptr_t)spans[i].addr != end)
+			s[m++] = (struct span64){ (uintptr_t)spans[i].addr,
+						  end };
+	}
+	/* Sorted and merged: the maps walk then needs one pass. */
+	qsort(s, m, sizeof(*s), cmp_span);
+	n = m;
+	m = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (m && s[m - 1].end >= s[i].start) {
+			if (s[i].end > s[m - 1].end)
+				s[m - 1].end = s[i].end;
+		} else {
+			s[m++] = s[i];
+		}
+	}
+	rc = 0;
+	if (m) {
+		pthread_mutex_lock(&lock);
+		rc = seal_locked(s, m, classes);
+		pthread_mutex_unlock(&lock);
+	}
+	free(s);
+	return rc;
+}
+
+/*
+ * The classes recorded on every byte (*all) and on any byte (*any) of
+ * [a, b): a sweep over the record boundaries.
+ */
+void msl_seccomp_classes(uint64_t a, uint64_t b, unsigned int *all,
+			 unsigned int *any)
+{
+	unsigned int c;
+	uint64_t pos = a, next;
+
+	*all = MSEAL_ALL;
+	*any = 0;
+	pthread_mutex_lock(&lock);
+	while (pos < b) {
+		c = 0;
+		next = b;
+		for (size_t i = 0; i < nrecords; i++) {
+			const struct record *r = &records[i];
+
+			if (r->start <= pos && r->end > pos) {
+				c |= r->classes;
+				if (r->end < next)
+					next = r->end;
+			} else if (r->start > pos && r->start < next) {
+				next = r->start;
+			}
+		}
+		*all &= c;
+		*any |= c;
+		pos = next;
+	}
+	pthread_mutex_unlock(&lock);
+	if (a >= b)
+		*all = 0;
+}
+
+void msl_seccomp_stats(unsigned int *filters, size_t *insns)
+{
+	pthread_mutex_lock(&lock);
+	*filters = nfilters_installed;
+	*insns = budget_used;
+	pthread_mutex_unlock(&lock);
+}
