@@ -59,6 +59,35 @@ static int threads_mode(void)
 	return 0;
 }
 
+/*
+ * "old E control E": the errno of munmap on an address range the process
+ * had before execve, and of munmap on a fresh page outside it.  The old
+ * range is checked for being free in this image first: unmapping our own
+ * memory there would crash us.
+ */
+static int after_exec_mode(const char *arg)
+{
+	size_t ps = (size_t)sysconf(_SC_PAGESIZE);
+	unsigned long addr, len;
+	int old, control;
+	char *c;
+
+	if (sscanf(arg, "%lx:%lx", &addr, &len) != 2)
+		return 2;
+	for (unsigned long a = addr; a < addr + len; a += ps)
+		if (page_mapped((void *)a))
+			return 3;
+	old = munmap((void *)addr, len) == 0 ? 0 : errno;
+	c = mmap((void *)(addr + len + 1024 * ps), ps, PROT_READ,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (c == MAP_FAILED ||
+	    ((uintptr_t)c + ps > addr && (uintptr_t)c < addr + len))
+		return 4;
+	control = munmap(c, ps) == 0 ? 0 : errno;
+	printf("old %d control %d\n", old, control);
+	return 0;
+}
+
 int exec_helper(const char *mode)
 {
 	if (strcmp(mode, "count-sealed") == 0) {
@@ -67,6 +96,8 @@ int exec_helper(const char *mode)
 	}
 	if (strcmp(mode, "threads") == 0)
 		return threads_mode();
+	if (strncmp(mode, "after-exec:", 11) == 0)
+		return after_exec_mode(mode + 11);
 	/* "probe-rc backend all-rc subset-rc len0-rc wrap-errno" for the
 	 * environment's MSEAL_BACKEND; wrap-errno is mimmutable's on a range
 	 * that wraps around. */

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 
 #include "harness.h"
+#include "internal.h"
 
 #define MAX_TESTS 2048
 #define EXIT_SKIP 77
@@ -286,6 +287,49 @@ void exec_helper_line(const char *mode, const char *backend, char *out,
 		FAIL("exec helper '%s' failed (status %#x)", mode, status);
 	out[n] = '\0';
 	out[strcspn(out, "\n")] = '\0';
+}
+
+struct top_seal {
+	uintptr_t top;
+};
+
+static int top_seal_fn(const struct msl_vma *v, void *arg)
+{
+	struct top_seal *t = arg;
+	unsigned int all, any;
+
+	if (msl_vma_is_real(v) &&
+	    msl_scan_seals(v->start, v->end, &all, &any) == 0 && any)
+		t->top = v->end;
+	return 0;
+}
+
+char *map_above_seals(size_t npages, int prot)
+{
+	struct top_seal t = { 0 };
+	uintptr_t at;
+	char *p;
+
+	if (msl_maps_read("/proc/self/maps", top_seal_fn, &t) != 0)
+		FAIL("reading /proc/self/maps");
+	for (at = t.top + 64 * page(); at > t.top && at < t.top + 4096 * page();
+	     at += 64 * page()) {
+		p = mmap((void *)at, npages * page(), prot,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1,
+			 0);
+		if (p == (char *)at)
+			return p;
+		if (p != MAP_FAILED)
+			munmap(p, npages * page());
+	}
+	SKIP("no free room above the highest sealed range");
+}
+
+bool backend_is_native(void)
+{
+	struct mseal_features f;
+
+	return mseal_probe(&f) == 0 && f.backend == MSEAL_BACKEND_NATIVE;
 }
 
 const char *self_exe(void)

@@ -144,6 +144,18 @@ void exec_helper_line(const char *mode, const char *backend, char *out,
 bool vmflags_has_sl(const char *line);
 /* Run fn in a forked child; returns its exit status or 128+signal. */
 int run_in_child(void (*fn)(void *), void *arg);
+/*
+ * n pages of anonymous memory above every sealed range of the process
+ * (native or recorded by the seccomp backend): the control for calls the
+ * seccomp backend refuses below any sealed range.  Skips when there is no
+ * room.
+ */
+char *map_above_seals(size_t npages, int prot);
+/*
+ * Whether this run's MSEAL_ALL seals use the kernel's mseal(2).  Tests
+ * branch on it only for the differences libmseal(7) documents.
+ */
+bool backend_is_native(void);
 /* Path of the test binary, for exec tests. */
 const char *self_exe(void);
 

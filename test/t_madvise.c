@@ -493,9 +493,25 @@ TEST(process_madvise_destructive_self_sealed_eperm)
 		    ac.err == EINVAL)
 			SKIP("this kernel (before 6.13) refuses destructive "
 			     "process_madvise even on itself");
-		if (ac.rc < 0 && ac.err == EPERM)
+		/*
+		 * The address list is invisible to a filter: the seccomp
+		 * backend refuses destructive process_madvise as soon as a
+		 * discard-protected seal exists (the harness's scratch page
+		 * is one), sealed target or not (libmseal(7)).
+		 */
+		if (!backend_is_native()) {
+			if (ac.rc != -1 || ac.err != EPERM)
+				FAIL("process_madvise %s on unsealed memory "
+				     "= %d (%s), want the documented EPERM",
+				     adv[i].name, ac.rc, strerror(ac.err));
+			if (all_fill(c, len) != 1)
+				FAIL("process_madvise %s: refused but the "
+				     "unsealed contents changed",
+				     adv[i].name);
+		} else if (ac.rc < 0 && ac.err == EPERM) {
 			FAIL("process_madvise %s on unsealed: EPERM",
 			     adv[i].name);
+		}
 		SEAL(p, len);
 		ap = padvise(pidfd, p, len, adv[i].advice);
 		if (ap.rc != -1 || ap.err != EPERM)

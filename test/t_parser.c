@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
+#include <sys/syscall.h>
+
 #include "harness.h"
 #include "internal.h"
 
@@ -196,13 +198,16 @@ static int live_fn(const struct msl_vma *v, void *arg)
 
 /* The parser and the harness's independent sscanf reader agree on this
  * process's real smaps, with one seal made for the purpose. */
-TEST_NATIVE(parser_agrees_on_live_smaps, "reads the kernel's sl flags")
+TEST_ONCE(parser_agrees_on_live_smaps)
 {
 	struct live_count l = { 0, 0 };
 	char *p = map_anon(1, PROT_READ);
 	int all;
 
-	SEAL(p, ctx->page);
+	/* The kernel's own seal, for an sl flag to read. */
+	if (syscall(462, p, ctx->page, 0UL) != 0)
+		SKIP("the kernel lacks mseal(2): no sl flag to read (%s)",
+		     strerror(errno));
 	all = maps_count(NULL, (size_t)-1);
 	CHECK(msl_maps_read("/proc/self/smaps", live_fn, &l) == 0);
 	CHECK(l.n == all);
