@@ -1,5 +1,5 @@
 # libmseal - plain GNU make.  `make V=1` shows the commands.
-VERSION    := 0.1.0
+VERSION    := 0.2.0
 SOVERSION  := 0
 
 PREFIX     ?= /usr/local

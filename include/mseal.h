@@ -4,8 +4,8 @@
  *
  * A sealed range of the address space can no longer be unmapped, moved,
  * resized, replaced or re-protected until the process exits or calls
- * execve(2).  libmseal uses the kernel's mseal(2) (Linux 6.10+) and, in a
- * later release, a seccomp-BPF backend for older kernels and seal classes.
+ * execve(2).  libmseal uses the kernel's mseal(2) (Linux 6.10+) and a
+ * seccomp-BPF backend for older kernels and for seal class subsets.
  *
  * Every function returns 0 (or a value) on success and a negative errno
  * value on failure, and also sets errno; the exceptions are mseal_mmap(),
@@ -23,7 +23,7 @@ extern "C" {
 #endif
 
 #define LIBMSEAL_VERSION_MAJOR 0
-#define LIBMSEAL_VERSION_MINOR 1
+#define LIBMSEAL_VERSION_MINOR 2
 #define LIBMSEAL_VERSION_PATCH 0
 
 /*
@@ -136,6 +136,21 @@ struct mseal_features {
  * with backend MSEAL_BACKEND_NONE).
  */
 int mseal_probe(struct mseal_features *out);
+
+/*
+ * mseal_refuse - opt-in refusal of calls that act on memory where a seccomp
+ * filter cannot see them: io_uring_setup(2) (io_uring's IORING_OP_MADVISE
+ * and friends) and userfaultfd(2).  Installs one seccomp filter answering
+ * EPERM, for every thread; like a seal it cannot be undone.  Rings and
+ * userfaultfd descriptors that exist already keep working, and
+ * /dev/userfaultfd is not covered.  The environment variable MSEAL_REFUSE
+ * ("io_uring", "userfaultfd", comma-separated) does the same at the
+ * process's first seal.  Returns 0 or -errno (EINVAL for unknown bits,
+ * EOPNOTSUPP without seccomp filters).
+ */
+#define MSEAL_REFUSE_IO_URING 0x1u
+#define MSEAL_REFUSE_USERFAULTFD 0x2u
+int mseal_refuse(unsigned int what);
 
 /* mseal_backend_name - "native", "seccomp" or "none" for MSEAL_BACKEND_*. */
 const char *mseal_backend_name(int backend);

@@ -36,6 +36,7 @@ struct msl_config {
 	int source;		   /* MSEAL_SOURCE_* */
 	bool env_invalid;	   /* MSEAL_BACKEND held a bad value */
 	bool env_native;	   /* MSEAL_BACKEND=native */
+	unsigned int refuse;	   /* MSEAL_REFUSE_* from MSEAL_REFUSE */
 };
 
 const struct msl_config *msl_config(void) MSL_HIDDEN;
@@ -82,6 +83,8 @@ int msl_seccomp_seal(const struct mseal_span *spans, size_t n,
 void msl_seccomp_classes(uint64_t a, uint64_t b, unsigned int *all,
 			 unsigned int *any) MSL_HIDDEN;
 void msl_seccomp_stats(unsigned int *filters, size_t *insns) MSL_HIDDEN;
+/* Applies MSEAL_REFUSE once, before the first seal: 0 or -errno. */
+int msl_refuse_from_env(void) MSL_HIDDEN;
 
 /* Flags of a parsed mapping (struct msl_vma.flags). */
 #define MSL_VMA_READ 0x01u

@@ -56,9 +56,13 @@ int msl_seal_checked(uintptr_t start, uintptr_t end, unsigned int classes,
 		     int backend)
 {
 	struct mseal_span span = { (void *)start, end - start };
+	int rc;
 
 	if (start == end)
 		return 0;
+	rc = msl_refuse_from_env();
+	if (rc)
+		return rc;
 	if (backend == MSEAL_BACKEND_NATIVE)
 		return seal_native(start, end); /* MSEAL_ALL only */
 	if (backend == MSEAL_BACKEND_SECCOMP)
@@ -103,6 +107,9 @@ MSL_EXPORT int mseal_ranges(const struct mseal_span *spans, size_t n,
 		if (rc)
 			return msl_fail(-rc);
 	}
+	rc = msl_refuse_from_env();
+	if (rc)
+		return msl_fail(-rc);
 	/* The seccomp backend seals a batch as one filter. */
 	if (backend == MSEAL_BACKEND_SECCOMP) {
 		rc = msl_seccomp_seal(spans, n, classes);

@@ -13,6 +13,7 @@
  * What was sealed, and with which classes, is recorded here: the kernel
  * cannot be asked, and mseal_query() answers from these records.
  */
+#include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <pthread.h>
 #include <sched.h>
@@ -474,4 +475,110 @@ void msl_seccomp_stats(unsigned int *filters, size_t *insns)
 	*filters = nfilters_installed;
 	*insns = budget_used;
 	pthread_mutex_unlock(&lock);
+}
+
+/* ---- opt-in refusals ------------------------------------------------ */
+
+#define NR_IO_URING_SETUP 425u /* x86-64 and i386 */
+#define NR_USERFAULTFD 323u
+#define NR32_USERFAULTFD 374u
+
+static bool refuse_env_done;
+
+/* ld arch; per arch, jeq each number -> EPERM; ret ALLOW. */
+static size_t refuse_program(unsigned int what, struct sock_filter *f)
+{
+	uint32_t nr64[4], nr32[2];
+	size_t n64 = 0, n32 = 0, i, at = 0, eperm;
+
+	if (what & MSEAL_REFUSE_IO_URING) {
+		nr64[n64++] = NR_IO_URING_SETUP;
+		nr64[n64++] = NR_IO_URING_SETUP | 0x40000000u;
+		nr32[n32++] = NR_IO_URING_SETUP;
+	}
+	if (what & MSEAL_REFUSE_USERFAULTFD) {
+		nr64[n64++] = NR_USERFAULTFD;
+		nr64[n64++] = NR_USERFAULTFD | 0x40000000u;
+		nr32[n32++] = NR32_USERFAULTFD;
+	}
+	/* 0: ld arch, 1: jeq x86-64, 2: ld nr, n64 jeqs, ret ALLOW,
+	 * jeq i386, ld nr, n32 jeqs, ret ALLOW, ret EPERM */
+	eperm = 3 + n64 + 1 + 2 + n32 + 1;
+	f[at++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 4);
+	f[at] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+					     AUDIT_ARCH_X86_64, 0,
+					     (uint8_t)(n64 + 2));
+	at++;
+	f[at++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0);
+	for (i = 0; i < n64; i++, at++)
+		f[at] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+						     nr64[i],
+						     (uint8_t)(eperm - at - 1),
+						     0);
+	f[at++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+					       SECCOMP_RET_ALLOW);
+	f[at] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+					     AUDIT_ARCH_I386, 0,
+					     (uint8_t)(n32 + 1));
+	at++;
+	f[at++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0);
+	for (i = 0; i < n32; i++, at++)
+		f[at] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+						     nr32[i],
+						     (uint8_t)(eperm - at - 1),
+						     0);
+	f[at++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+					       SECCOMP_RET_ALLOW);
+	f[at++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+					       SECCOMP_RET_ERRNO | EPERM);
+	return at;
+}
+
+static int refuse_locked(unsigned int what)
+{
+	struct sock_filter f[16];
+	struct prog p = { f, 0 };
+	struct progs ps = { &p, 1, 1 };
+	size_t need;
+
+	p.len = (unsigned short)refuse_program(what, f);
+	need = msl_filter_ebpf_len(f, p.len) + BUDGET_PER_FILTER;
+	if (budget_used + need > BUDGET_INSNS)
+		return -E2BIG;
+	return ensure_privilege() ?: install_all(&ps);
+}
+
+MSL_EXPORT int mseal_refuse(unsigned int what)
+{
+	int rc;
+
+	if (!what || (what & ~(MSEAL_REFUSE_IO_URING |
+			       MSEAL_REFUSE_USERFAULTFD)))
+		return msl_fail(EINVAL);
+	if (!(msl_config()->kernel_flags & MSEAL_FEAT_SECCOMP))
+		return msl_fail(EOPNOTSUPP);
+	pthread_mutex_lock(&lock);
+	rc = refuse_locked(what);
+	pthread_mutex_unlock(&lock);
+	return rc ? msl_fail(-rc) : 0;
+}
+
+int msl_refuse_from_env(void)
+{
+	const struct msl_config *c = msl_config();
+	int rc = 0;
+
+	if (!c->refuse || __atomic_load_n(&refuse_env_done, __ATOMIC_ACQUIRE))
+		return 0;
+	pthread_mutex_lock(&lock);
+	if (!refuse_env_done) {
+		rc = (c->kernel_flags & MSEAL_FEAT_SECCOMP) ?
+			     refuse_locked(c->refuse) :
+			     -EOPNOTSUPP;
+		if (!rc)
+			__atomic_store_n(&refuse_env_done, true,
+					 __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&lock);
+	return rc;
 }
