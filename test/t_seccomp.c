@@ -1,0 +1,565 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Seal classes, attempted bypasses, threads, and what is particular to the
+ * seccomp backend: the thread's filter budget, TSYNC, no_new_privs, and the
+ * opt-in refusals.  Bypass tests run on every backend: the kernel's own
+ * seals must refuse them too.
+ */
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+
+#include "harness.h"
+
+#define RO PROT_READ
+#define RW (PROT_READ | PROT_WRITE)
+
+/* For TEST_ONCE tests: choose the seccomp backend before the first call. */
+static void use_seccomp(void)
+{
+	struct mseal_features f;
+
+	setenv("MSEAL_BACKEND", "seccomp", 1);
+	mseal_probe(&f);
+	if (f.backend != MSEAL_BACKEND_SECCOMP)
+		SKIP("no seccomp filters in this kernel");
+}
+
+static char *filled(size_t npages, int prot, char c)
+{
+	char *p = map_anon(npages, RW);
+
+	memset(p, c, npages * (size_t)sysconf(_SC_PAGESIZE));
+	CHECK_SYS_OK(mprotect(p, npages * (size_t)sysconf(_SC_PAGESIZE), prot));
+	return p;
+}
+
+static bool all_bytes(const char *p, size_t len, char c)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i] != c)
+			return false;
+	return true;
+}
+
+/* The number of filters on this thread, from /proc/self/status. */
+static int seccomp_filters(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[256];
+	int n = -1;
+
+	CHECK(f != NULL);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Seccomp_filters: %d", &n) == 1)
+			break;
+	fclose(f);
+	if (n < 0)
+		SKIP("no Seccomp_filters line in /proc/self/status");
+	return n;
+}
+
+/* ---- classes (subsets always use the seccomp backend) ---------------- */
+
+TEST_ONCE(class_prot_alone_refuses_mprotect_not_munmap)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	char *p = filled(2, RO, 'p');
+	unsigned int c;
+
+	CHECK(!prot_refused(p, pg, RO));
+	CHECK_OK(mseal_range(p, pg, MSEAL_PROT));
+	CHECK_OK(mseal_query(p, pg, &c));
+	CHECK(c == MSEAL_PROT);
+	CHECK(prot_refused(p, pg, RO));
+	CHECK_SYS_ERR(mprotect(p, pg, RW), EPERM);
+	CHECK(!prot_refused(p + pg, pg, RO)); /* the neighbour: unsealed */
+	/* Not BASE: the page can still be unmapped (SEMANTICS.md section 3:
+	 * PROT alone does not stop a replacement). */
+	CHECK_SYS_OK(munmap(p, pg));
+	CHECK(!page_mapped(p));
+}
+
+TEST_ONCE(class_base_alone_refuses_munmap_not_mprotect)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	char *p = filled(1, RO, 'b');
+	char *c = filled(1, RO, 'c');
+	unsigned int cl;
+
+	CHECK_OK(mseal_range(p, pg, MSEAL_BASE));
+	CHECK_OK(mseal_query(p, pg, &cl));
+	CHECK(cl == MSEAL_BASE);
+	CHECK_SYS_ERR(munmap(p, pg), EPERM);
+	CHECK(mremap(p, pg, 2 * pg, MREMAP_MAYMOVE) == MAP_FAILED &&
+	      errno == EPERM);
+	CHECK(mmap(p, pg, RW, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) ==
+		      MAP_FAILED &&
+	      errno == EPERM);
+	CHECK(all_bytes(p, pg, 'b'));
+	/* Not PROT: the protection may change. */
+	CHECK_SYS_OK(mprotect(p, pg, RW));
+	p[0] = 'w';
+	/* Control: the unsealed page goes. */
+	CHECK_SYS_OK(munmap(c, pg));
+}
+
+TEST_ONCE(class_discard_alone_refuses_destructive_madvise_only)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	char *p = filled(1, RO, 'd');
+	char *c = filled(1, RO, 'c');
+
+	CHECK_OK(mseal_range(p, pg, MSEAL_DISCARD));
+	CHECK_SYS_ERR(madvise(p, pg, MADV_DONTNEED), EPERM);
+	CHECK(all_bytes(p, pg, 'd'));
+	/* Control: the same advice drops an unsealed page's contents. */
+	CHECK_SYS_OK(madvise(c, pg, MADV_DONTNEED));
+	CHECK(all_bytes(c, pg, 0));
+	/* Neither PROT nor BASE. */
+	CHECK_SYS_OK(mprotect(p, pg, RO));
+	CHECK_SYS_OK(munmap(p, pg));
+}
+
+TEST_ONCE(class_prot_then_base_accumulate)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	char *p = filled(1, RO, 'a');
+	unsigned int c;
+
+	CHECK_OK(mseal_range(p, pg, MSEAL_PROT));
+	CHECK_OK(mseal_range(p, pg, MSEAL_BASE));
+	CHECK_OK(mseal_query(p, pg, &c));
+	CHECK(c == (MSEAL_PROT | MSEAL_BASE));
+	CHECK_SYS_ERR(mprotect(p, pg, RO), EPERM);
+	CHECK_SYS_ERR(munmap(p, pg), EPERM);
+	/* DISCARD was never asked for. */
+	CHECK_SYS_OK(madvise(p, pg, MADV_DONTNEED));
+}
+
+/* ---- bypass attempts -------------------------------------------------- */
+
+/* A system call through the i386 entry (int 0x80) of this 64-bit process. */
+static long int80(long nr, long a, long b, long c, long d, long e)
+{
+	long ret;
+
+	__asm__ volatile("int $0x80"
+			 : "=a"(ret)
+			 : "a"(nr), "b"(a), "c"(b), "d"(c), "S"(d), "D"(e)
+			 : "memory", "cc", "r8", "r9", "r10", "r11");
+	return ret;
+}
+
+#define I386_GETPID 20
+#define I386_MUNMAP 91
+#define I386_MPROTECT 125
+#define I386_MREMAP 163
+
+static char *map_low(size_t npages, int prot)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	char *p = mmap(NULL, npages * pg, prot,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+
+	CHECK(p != MAP_FAILED);
+	CHECK((uintptr_t)p + npages * pg <= (1ULL << 32));
+	return p;
+}
+
+TEST(bypass_int80_i386_abi_refused)
+{
+	size_t pg = ctx->page;
+	char *c, *p;
+
+	if (int80(I386_GETPID, 0, 0, 0, 0, 0) != getpid())
+		SKIP("no i386 system calls in this kernel (ia32_emulation)");
+	c = map_low(1, RO);
+	p = map_low(1, RO);
+	/* Control: the same path unmaps unsealed low memory. */
+	CHECK(int80(I386_MUNMAP, (long)c, (long)pg, 0, 0, 0) == 0);
+	CHECK(!page_mapped(c));
+	SEAL(p, pg);
+	CHECK(int80(I386_MUNMAP, (long)p, (long)pg, 0, 0, 0) == -EPERM);
+	CHECK(int80(I386_MPROTECT, (long)p, (long)pg, RW, 0, 0) == -EPERM);
+	CHECK(int80(I386_MREMAP, (long)p, (long)pg, (long)(2 * pg),
+		    MREMAP_MAYMOVE, 0) == -EPERM);
+	CHECK(page_mapped(p));
+	CHECK(prot_refused(p, pg, RO));
+}
+
+#define X32 0x40000000L
+
+TEST(bypass_x32_bit_refused)
+{
+	size_t pg = ctx->page;
+	char *c = filled(1, RO, 'c');
+	char *p = filled(1, RO, 'x');
+	long r;
+
+	SEAL(p, pg);
+	/* The x32 entry: EPERM from a seal, or ENOSYS on kernels that do not
+	 * enable x32.  Either way nothing may change. */
+	r = syscall(X32 | SYS_munmap, p, pg);
+	CHECK(r == -1 && (errno == EPERM || errno == ENOSYS));
+	r = syscall(X32 | SYS_mprotect, p, pg, RW);
+	CHECK(r == -1 && (errno == EPERM || errno == ENOSYS));
+	r = syscall(X32 | SYS_mremap, p, pg, 2 * pg, MREMAP_MAYMOVE, 0);
+	CHECK(r == -1 && (errno == EPERM || errno == ENOSYS));
+	r = syscall(X32 | SYS_madvise, p, pg, MADV_DONTNEED);
+	CHECK(r == -1 && (errno == EPERM || errno == ENOSYS));
+	CHECK(page_mapped(p) && all_bytes(p, pg, 'x'));
+	CHECK(prot_refused(p, pg, RO));
+	/* Control: the 64-bit call unmaps the unsealed page. */
+	CHECK_SYS_OK(munmap(c, pg));
+}
+
+TEST(bypass_advice_high_bits_refused)
+{
+	size_t pg = ctx->page;
+	char *c = filled(1, RO, 'c');
+	char *p = filled(1, RO, 'p');
+
+	SEAL(p, pg);
+	/* The kernel reads advice as an int: 0x100000004 is MADV_DONTNEED. */
+	CHECK_SYS_ERR(syscall(SYS_madvise, p, pg, 0x100000004UL), EPERM);
+	CHECK(all_bytes(p, pg, 'p'));
+	/* Control: on unsealed memory it does drop the contents. */
+	CHECK_SYS_OK(syscall(SYS_madvise, c, pg, 0x100000004UL));
+	CHECK(all_bytes(c, pg, 0));
+}
+
+TEST(bypass_high_bits_and_wrapping_lengths)
+{
+	size_t pg = ctx->page;
+	char *p = filled(1, RO, 'h');
+	char *c = filled(1, RO, 'c');
+	uintptr_t a = (uintptr_t)p;
+
+	SEAL(p, pg);
+	/* A length whose low word is one page but that covers the seal. */
+	CHECK_SYS_ERR(syscall(SYS_munmap, a, (1UL << 32) + pg), EPERM);
+	CHECK_SYS_ERR(syscall(SYS_mprotect, a, (1UL << 32) + pg, RW), EPERM);
+	CHECK_SYS_ERR(syscall(SYS_madvise, a, (1UL << 32) + pg, MADV_DONTNEED),
+		      EPERM);
+	/* Lengths that wrap past the top, addresses with high bits set:
+	 * the kernel's own argument errors, and nothing changes. */
+	CHECK_SYS_ERR(syscall(SYS_munmap, a, -a), EINVAL);
+	CHECK(syscall(SYS_mprotect, a, -a, RW) == -1);
+	CHECK_SYS_ERR(syscall(SYS_munmap, a | (1UL << 63), pg), EINVAL);
+	CHECK_SYS_ERR(syscall(SYS_munmap, a, ~0UL), EINVAL);
+	CHECK(mremap(p, pg, ~0UL - pg, MREMAP_MAYMOVE) == MAP_FAILED);
+	CHECK(page_mapped(p) && all_bytes(p, pg, 'h'));
+	CHECK(prot_refused(p, pg, RO));
+	/* Control: an ordinary munmap of an unsealed page works. */
+	CHECK_SYS_OK(munmap(c, pg));
+}
+
+struct thr {
+	char *p;
+	size_t pg;
+	volatile int go, sealed, done;
+	int munmap_err, mprotect_err;
+	long before_ok;
+};
+
+static void try_sealed(struct thr *t)
+{
+	t->munmap_err = munmap(t->p, t->pg) == 0 ? 0 : errno;
+	t->mprotect_err = mprotect(t->p, t->pg, RO) == 0 ? 0 : errno;
+}
+
+static void *waiter(void *arg)
+{
+	struct thr *t = arg;
+
+	while (!__atomic_load_n(&t->go, __ATOMIC_ACQUIRE))
+		sched_yield();
+	try_sealed(t);
+	return NULL;
+}
+
+TEST(threads_started_before_and_after_the_seal)
+{
+	struct thr before = { .pg = ctx->page }, after = { .pg = ctx->page };
+	pthread_t tb, ta;
+
+	before.p = filled(1, RO, 'b');
+	after.p = before.p;
+	CHECK(pthread_create(&tb, NULL, waiter, &before) == 0);
+	SEAL(before.p, ctx->page);
+	__atomic_store_n(&before.go, 1, __ATOMIC_RELEASE);
+	CHECK(pthread_join(tb, NULL) == 0);
+	CHECK(before.munmap_err == EPERM && before.mprotect_err == EPERM);
+
+	after.go = 1;
+	CHECK(pthread_create(&ta, NULL, waiter, &after) == 0);
+	CHECK(pthread_join(ta, NULL) == 0);
+	CHECK(after.munmap_err == EPERM && after.mprotect_err == EPERM);
+	CHECK(page_mapped(before.p) && all_bytes(before.p, ctx->page, 'b'));
+}
+
+/* Loops on mprotect until the main thread says the seal has returned. */
+static void *looper(void *arg)
+{
+	struct thr *t = arg;
+
+	while (!__atomic_load_n(&t->sealed, __ATOMIC_ACQUIRE)) {
+		if (mprotect(t->p, t->pg, RO) == 0)
+			__atomic_add_fetch(&t->before_ok, 1, __ATOMIC_RELEASE);
+	}
+	try_sealed(t);
+	return NULL;
+}
+
+TEST(thread_looping_on_mprotect_during_the_seal)
+{
+	struct thr t = { .pg = ctx->page };
+	pthread_t th;
+
+	t.p = filled(1, RO, 'l');
+	CHECK(pthread_create(&th, NULL, looper, &t) == 0);
+	/* Control: the loop's calls succeed before the seal. */
+	while (__atomic_load_n(&t.before_ok, __ATOMIC_ACQUIRE) < 100)
+		sched_yield();
+	SEAL(t.p, ctx->page);
+	__atomic_store_n(&t.sealed, 1, __ATOMIC_RELEASE);
+	CHECK(pthread_join(th, NULL) == 0);
+	CHECK(t.munmap_err == EPERM && t.mprotect_err == EPERM);
+	CHECK(page_mapped(t.p));
+}
+
+/* ---- the seccomp backend's own limits -------------------------------- */
+
+static int install_allow_filter(size_t len)
+{
+	struct sock_filter *f = calloc(len, sizeof(*f));
+	struct sock_fprog fp = { (unsigned short)len, f };
+	int rc;
+
+	CHECK(f != NULL);
+	for (size_t i = 0; i + 1 < len; i++)
+		f[i] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+						    0);
+	f[len - 1] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+						  SECCOMP_RET_ALLOW);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		FAIL("no_new_privs: %s", strerror(errno));
+	rc = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp);
+	free(f);
+	return rc ? -errno : 0;
+}
+
+/* Every other page of one mapping: n ranges that cannot merge. */
+static struct mseal_span *sparse_spans(char *p, size_t n, size_t pg)
+{
+	struct mseal_span *s = calloc(n, sizeof(*s));
+
+	CHECK(s != NULL);
+	for (size_t i = 0; i < n; i++)
+		s[i] = (struct mseal_span){ p + 2 * i * pg, pg };
+	return s;
+}
+
+TEST_ONCE(seccomp_over_budget_seals_nothing)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE), n = 6000;
+	char *p, *q;
+	struct mseal_span *s;
+	int before;
+
+	use_seccomp();
+	p = map_anon(2 * n, RO);
+	s = sparse_spans(p, n, pg);
+	before = seccomp_filters();
+	CHECK_ERR(mseal_ranges(s, n, MSEAL_ALL), E2BIG);
+	CHECK(seccomp_filters() == before);
+	CHECK(!prot_refused(p, pg, RO));
+	CHECK(!prot_refused(p + 2 * (n - 1) * pg, pg, RO));
+	/* Control: a batch that fits, split over several filters. */
+	q = map_anon(2 * 1500, RO);
+	free(s);
+	s = sparse_spans(q, 1500, pg);
+	CHECK_OK(mseal_ranges(s, 1500, MSEAL_ALL));
+	CHECK(seccomp_filters() > before + 1);
+	CHECK(prot_refused(q, pg, RO));
+	CHECK(prot_refused(q + 2 * 1499 * pg, pg, RO));
+	CHECK(!prot_refused(q + pg, pg, RO));
+	free(s);
+}
+
+/* Filters installed by someone else share the budget: a batch that needs
+ * several filters is tried in a child first, so it fails whole. */
+TEST_ONCE(seccomp_foreign_filters_share_the_budget)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE), n = 700;
+	struct mseal_span *s;
+	char *p, *c;
+	int before, rc;
+
+	use_seccomp();
+	for (int i = 0; i < 7; i++) {
+		rc = install_allow_filter(4000);
+		if (rc)
+			FAIL("foreign filter %d: %s", i, strerror(-rc));
+	}
+	p = map_anon(2 * n, RO);
+	s = sparse_spans(p, n, pg);
+	before = seccomp_filters();
+	CHECK_ERR(mseal_ranges(s, n, MSEAL_ALL), E2BIG);
+	CHECK(seccomp_filters() == before);
+	CHECK(!prot_refused(p, pg, RO));
+	CHECK(!prot_refused(p + 2 * (n - 1) * pg, pg, RO));
+	/* Control: one small seal still fits. */
+	c = map_anon(1, RO);
+	CHECK_OK(mseal_range(c, pg, MSEAL_ALL));
+	CHECK(prot_refused(c, pg, RO));
+	free(s);
+}
+
+static void *own_filter_thread(void *arg)
+{
+	struct thr *t = arg;
+
+	t->munmap_err = -install_allow_filter(2);
+	__atomic_store_n(&t->go, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&t->done, __ATOMIC_ACQUIRE))
+		sched_yield();
+	return NULL;
+}
+
+TEST_ONCE(seccomp_thread_with_own_filter_fails_cleanly)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	struct thr t = { 0 };
+	char *p = map_anon(1, RO);
+	unsigned int c;
+	pthread_t th;
+
+	use_seccomp();
+	CHECK(pthread_create(&th, NULL, own_filter_thread, &t) == 0);
+	while (!__atomic_load_n(&t.go, __ATOMIC_ACQUIRE))
+		sched_yield();
+	CHECK(t.munmap_err == 0);
+	/* TSYNC cannot bring that thread along: nothing is sealed. */
+	CHECK_ERR(mseal_range(p, pg, MSEAL_ALL), EBUSY);
+	CHECK(!prot_refused(p, pg, RO));
+	CHECK_OK(mseal_query(p, pg, &c));
+	CHECK(c == 0);
+	__atomic_store_n(&t.done, 1, __ATOMIC_RELEASE);
+	CHECK(pthread_join(th, NULL) == 0);
+	/* Control: with the thread gone the same seal works. */
+	CHECK_OK(mseal_range(p, pg, MSEAL_ALL));
+	CHECK(prot_refused(p, pg, RO));
+}
+
+static bool drop_cap_sys_admin(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return false;
+	d[CAP_SYS_ADMIN / 32].effective &= ~(1u << (CAP_SYS_ADMIN % 32));
+	return syscall(SYS_capset, &h, d) == 0;
+}
+
+TEST_ONCE(seccomp_no_new_privs_only_without_cap_sys_admin)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	struct mseal_features f;
+	char *p = map_anon(2, RO);
+
+	use_seccomp();
+	CHECK(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 0);
+	mseal_probe(&f);
+	if (f.flags & MSEAL_FEAT_CAP_SYS_ADMIN) {
+		/* With the capability the filter needs no no_new_privs. */
+		CHECK_OK(mseal_range(p, pg, MSEAL_ALL));
+		CHECK(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 0);
+		if (!drop_cap_sys_admin())
+			SKIP("cannot drop CAP_SYS_ADMIN");
+	}
+	mseal_probe(&f);
+	CHECK(!(f.flags & MSEAL_FEAT_CAP_SYS_ADMIN));
+	CHECK(!(f.flags & MSEAL_FEAT_NO_NEW_PRIVS));
+	CHECK_OK(mseal_range(p + pg, pg, MSEAL_ALL));
+	CHECK(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1);
+	mseal_probe(&f);
+	CHECK(f.flags & MSEAL_FEAT_NO_NEW_PRIVS);
+	CHECK(prot_refused(p + pg, pg, RO));
+}
+
+/* ---- opt-in refusals ------------------------------------------------- */
+
+static int uffd(void)
+{
+	int fd = (int)syscall(SYS_userfaultfd, 0);
+
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	return errno;
+}
+
+static int ring(void)
+{
+	char params[120];
+	int fd;
+
+	memset(params, 0, sizeof(params));
+	fd = (int)syscall(425 /* io_uring_setup */, 1, params);
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	return errno;
+}
+
+TEST_ONCE(refuse_io_uring_and_userfaultfd)
+{
+	int u = uffd(), r = ring();
+
+	CHECK_ERR(mseal_refuse(0), EINVAL);
+	CHECK_ERR(mseal_refuse(0x4), EINVAL);
+	if (u && r)
+		SKIP("neither userfaultfd (%s) nor io_uring (%s) works here",
+		     strerror(u), strerror(r));
+	CHECK_OK(mseal_refuse(MSEAL_REFUSE_USERFAULTFD));
+	if (!u)
+		CHECK(uffd() == EPERM);
+	/* Only what was asked for. */
+	CHECK(ring() == r);
+	CHECK_OK(mseal_refuse(MSEAL_REFUSE_IO_URING));
+	if (!r)
+		CHECK(ring() == EPERM);
+}
+
+TEST_ONCE(refuse_from_environment_at_first_seal)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	char *p = map_anon(1, RO);
+
+	if (uffd())
+		SKIP("userfaultfd does not work here: %s", strerror(uffd()));
+	setenv("MSEAL_REFUSE", "userfaultfd", 1);
+	CHECK(uffd() == 0); /* nothing before the first seal */
+	CHECK_OK(mseal_range(p, pg, MSEAL_ALL));
+	CHECK(uffd() == EPERM);
+}
+
+TEST_ONCE(refuse_environment_invalid_fails_seals)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	char *p = map_anon(1, RO);
+
+	setenv("MSEAL_REFUSE", "io_uring,bogus", 1);
+	CHECK_ERR(mseal_range(p, pg, MSEAL_ALL), EINVAL);
+	CHECK(!prot_refused(p, pg, RO));
+}
