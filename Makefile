@@ -128,6 +128,20 @@ fuzz: $(FUZZ_BIN)
 	$(Q)$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
 		$(B)/fuzz/corpus fuzz/seeds
 
+# libFuzzer target for mseal maps: parser, rows and the three writers.
+FUZZ_TOOL_BIN := $(B)/fuzz/fuzz-maps-tool
+$(FUZZ_TOOL_BIN): fuzz/fuzz_maps_tool.c tools/maps.c tools/maps_out.c \
+		tools/maps.h $(LIB_SRCS) src/internal.h include/mseal.h
+	@mkdir -p $(@D)
+	$(Q)clang $(BASEFLAGS) -g -O1 -Isrc -Itools \
+		-fsanitize=fuzzer,address,undefined -o $@ \
+		fuzz/fuzz_maps_tool.c tools/maps_out.c $(LIB_SRCS)
+
+fuzz-tool: $(FUZZ_TOOL_BIN)
+	$(Q)mkdir -p $(B)/fuzz/corpus-tool
+	$(Q)$(FUZZ_TOOL_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
+		$(B)/fuzz/corpus-tool fuzz/seeds-tool
+
 install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
 		$(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGCONFIGDIR) \
@@ -155,4 +169,4 @@ uninstall:
 clean:
 	rm -rf $(B) build-*
 
-.PHONY: all examples check check-exports check-style fuzz install uninstall clean
+.PHONY: all examples check check-exports check-style fuzz fuzz-tool install uninstall clean
