@@ -383,6 +383,8 @@ static int list_processes(pid_t **out, size_t *n)
 			continue;
 		if (!grow((void **)out, &cap, *n + 1, sizeof(**out))) {
 			closedir(d);
+			free(*out);
+			*out = NULL;
 			return -ENOMEM;
 		}
 		(*out)[(*n)++] = pid;
@@ -420,80 +422,95 @@ static bool record_failure(struct maps_failure **fail, size_t *n, size_t *cap,
 	return true;
 }
 
+/*
+ * Fills o, pids and *npids from the command line.  Returns 0, EXIT_USAGE
+ * after its one line on stderr, or -1 when --help was answered.
+ */
+static int parse_args(int argc, char **argv, struct maps_opts *o, pid_t *pids,
+		      size_t *npids)
+{
+	const char *color = "auto";
+	bool options = true, json = false, csv = false;
+	int a;
+
+	for (a = 1; a < argc; a++) {
+		const char *s = argv[a];
+
+		if (!options || s[0] != '-' || !s[1]) {
+			if (!parse_pid(s, &pids[*npids]))
+				return usage_error("invalid PID '%s'", s);
+			(*npids)++;
+		} else if (strcmp(s, "--") == 0) {
+			options = false;
+		} else if (!strcmp(s, "-a") || !strcmp(s, "--all")) {
+			o->all = true;
+		} else if (strcmp(s, "--self") == 0) {
+			o->self = true;
+		} else if (!strcmp(s, "-s") || !strcmp(s, "--summary")) {
+			o->summary = true;
+		} else if (strcmp(s, "--json") == 0) {
+			json = true;
+		} else if (strcmp(s, "--csv") == 0) {
+			csv = true;
+		} else if (strcmp(s, "--color") == 0) {
+			color = "always";
+		} else if (strncmp(s, "--color=", 8) == 0) {
+			color = s + 8;
+		} else if (strcmp(s, "--check") == 0) {
+			o->check = 1u << CLASS_CODE;
+		} else if (strncmp(s, "--check=", 8) == 0) {
+			if (!parse_check(s + 8, &o->check))
+				return usage_error("invalid --check list '%s'",
+						   s + 8);
+		} else if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
+			maps_usage(stdout);
+			return -1;
+		} else {
+			return usage_error("unknown option '%s'", s);
+		}
+	}
+	if (json && csv)
+		return usage_error("--json and --csv exclude each other");
+	o->format = json ? FORMAT_JSON : csv ? FORMAT_CSV : FORMAT_TABLE;
+	if (!want_color(color, &o->color))
+		return usage_error("invalid --color value '%s' (use auto, "
+				   "always or never)",
+				   color);
+	if (o->all && (o->self || *npids))
+		return usage_error("--all takes no PID and no --self");
+	if (!o->all && !o->self && !*npids)
+		return usage_error("no PID given (or --all, --self)");
+	return 0;
+}
+
 int cmd_maps(int argc, char **argv)
 {
 	struct maps_opts o = { .format = FORMAT_TABLE };
 	struct maps_proc p = { .keep_paths = true };
 	struct maps_failure *fail = NULL;
 	size_t npids = 0, nfail = 0, fail_cap = 0, i;
-	const char *color = "auto";
 	struct mseal_features f;
-	bool options = true, failed = false, check_failed = false;
-	bool json = false, csv = false;
-	pid_t *pids = NULL;
-	int rc, a;
+	bool failed = false, check_failed = false;
+	pid_t *pids;
+	int rc;
 
 	pids = calloc((size_t)argc + 1, sizeof(*pids));
 	if (!pids) {
 		fprintf(stderr, "mseal: maps: out of memory\n");
 		return 1;
 	}
-	for (a = 1; a < argc; a++) {
-		const char *s = argv[a];
-
-		if (options && s[0] == '-' && s[1]) {
-			if (strcmp(s, "--") == 0)
-				options = false;
-			else if (!strcmp(s, "-a") || !strcmp(s, "--all"))
-				o.all = true;
-			else if (strcmp(s, "--self") == 0)
-				o.self = true;
-			else if (!strcmp(s, "-s") || !strcmp(s, "--summary"))
-				o.summary = true;
-			else if (strcmp(s, "--json") == 0)
-				json = true;
-			else if (strcmp(s, "--csv") == 0)
-				csv = true;
-			else if (strcmp(s, "--color") == 0)
-				color = "always";
-			else if (strncmp(s, "--color=", 8) == 0)
-				color = s + 8;
-			else if (strcmp(s, "--check") == 0)
-				o.check = 1u << CLASS_CODE;
-			else if (strncmp(s, "--check=", 8) == 0) {
-				if (!parse_check(s + 8, &o.check))
-					return usage_error("invalid --check "
-							   "list '%s'",
-							   s + 8);
-			} else if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
-				maps_usage(stdout);
-				return 0;
-			} else {
-				return usage_error("unknown option '%s'", s);
-			}
-			continue;
-		}
-		if (!parse_pid(s, &pids[npids]))
-			return usage_error("invalid PID '%s'", s);
-		npids++;
+	rc = parse_args(argc, argv, &o, pids, &npids);
+	if (rc) {
+		free(pids);
+		return rc < 0 ? 0 : rc;
 	}
-	if (json && csv)
-		return usage_error("--json and --csv exclude each other");
-	o.format = json ? FORMAT_JSON : csv ? FORMAT_CSV : FORMAT_TABLE;
-	if (!want_color(color, &o.color))
-		return usage_error("invalid --color value '%s' (use auto, "
-				   "always or never)",
-				   color);
-	if (o.all && (o.self || npids))
-		return usage_error("--all takes no PID and no --self");
-	if (!o.all && !o.self && !npids)
-		return usage_error("no PID given (or --all, --self)");
 	if (o.self)
 		pids[npids++] = getpid();
 	if (o.all) {
 		free(pids);
 		rc = list_processes(&pids, &npids);
 		if (rc) {
+			free(pids);
 			fprintf(stderr, "mseal: maps: cannot list /proc: %s\n",
 				strerror(-rc));
 			return 1;
