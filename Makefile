@@ -33,6 +33,8 @@ SHLIB    := $(B)/libmseal.so.$(VERSION)
 SONAME   := libmseal.so.$(SOVERSION)
 STLIB    := $(B)/libmseal.a
 TOOL     := $(B)/mseal
+TOOL_SRCS := $(wildcard tools/*.c)
+TOOL_OBJS := $(TOOL_SRCS:tools/%.c=$(B)/tools/%.o)
 
 TEST_SRCS := $(wildcard test/*.c)
 TEST_OBJS := $(TEST_SRCS:test/%.c=$(B)/test/%.o)
@@ -59,13 +61,14 @@ $(STLIB): $(LIB_OBJS)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && $(AR) rcs $@ $(LIB_OBJS)
 
-$(B)/tools/%.o: tools/%.c include/mseal.h
+# The tool reuses the library's internals (the /proc parser): -Isrc.
+$(B)/tools/%.o: tools/%.c $(wildcard tools/*.h) include/mseal.h src/internal.h
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -Itools -c -o $@ $<
 
 # The tool links the static library: it must work before `make install`.
-$(TOOL): $(B)/tools/mseal.o $(STLIB)
+$(TOOL): $(TOOL_OBJS) $(STLIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS)
 
@@ -107,7 +110,7 @@ check: $(TEST_BIN) $(TOOL)
 check-exports: $(SHLIB)
 	$(Q)test/check-exports.sh $(SHLIB) src/libmseal.map
 
-STYLE_FILES = include/*.h src/*.c src/*.h tools/*.c test/*.c test/*.h fuzz/*.c
+STYLE_FILES = include/*.h src/*.c src/*.h tools/*.c tools/*.h test/*.c test/*.h fuzz/*.c
 
 check-style:
 	$(Q)clang-format --dry-run --Werror $(STYLE_FILES)
@@ -124,6 +127,20 @@ fuzz: $(FUZZ_BIN)
 	$(Q)mkdir -p $(B)/fuzz/corpus
 	$(Q)$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
 		$(B)/fuzz/corpus fuzz/seeds
+
+# libFuzzer target for mseal maps: parser, rows and the three writers.
+FUZZ_TOOL_BIN := $(B)/fuzz/fuzz-maps-tool
+$(FUZZ_TOOL_BIN): fuzz/fuzz_maps_tool.c tools/maps.c tools/maps_out.c \
+		tools/maps.h $(LIB_SRCS) src/internal.h include/mseal.h
+	@mkdir -p $(@D)
+	$(Q)clang $(BASEFLAGS) -g -O1 -Isrc -Itools \
+		-fsanitize=fuzzer,address,undefined -o $@ \
+		fuzz/fuzz_maps_tool.c tools/maps_out.c $(LIB_SRCS)
+
+fuzz-tool: $(FUZZ_TOOL_BIN)
+	$(Q)mkdir -p $(B)/fuzz/corpus-tool
+	$(Q)$(FUZZ_TOOL_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
+		$(B)/fuzz/corpus-tool fuzz/seeds-tool
 
 install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
@@ -152,4 +169,4 @@ uninstall:
 clean:
 	rm -rf $(B) build-*
 
-.PHONY: all examples check check-exports check-style fuzz install uninstall clean
+.PHONY: all examples check check-exports check-style fuzz fuzz-tool install uninstall clean

@@ -94,6 +94,11 @@ int msl_refuse_from_env(void) MSL_HIDDEN;
 #define MSL_VMA_HAS_VMFLAGS 0x10u    /* a VmFlags: line was seen */
 #define MSL_VMA_SEALED 0x20u	     /* VmFlags holds "sl" */
 #define MSL_VMA_PATH_TRUNCATED 0x40u /* the path did not fit */
+/* VmFlags holds "ac": the kernel accounted the mapping as private and
+ * writable when it was made, and keeps the mark after mprotect makes it
+ * read-only, so a read-only private file mapping with it is former data
+ * (ld.so's RELRO). */
+#define MSL_VMA_ACCOUNTED 0x80u
 
 #define MSL_PATH_MAX 4352
 

@@ -153,6 +153,8 @@ static void parse_vmflags(const char *s, const char *end, struct msl_vma *v)
 			s++;
 		if (s - w == 2 && w[0] == 's' && w[1] == 'l')
 			v->flags |= MSL_VMA_SEALED;
+		else if (s - w == 2 && w[0] == 'a' && w[1] == 'c')
+			v->flags |= MSL_VMA_ACCOUNTED;
 	}
 }
 

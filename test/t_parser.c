@@ -76,9 +76,9 @@ static void check_smaps(const struct collected *c)
 				MSL_VMA_HAS_VMFLAGS | MSL_VMA_SEALED));
 	CHECK(c->v[1].offset == 0x1000);
 	CHECK(strcmp(c->v[1].path, "/dev/zero (deleted)") == 0);
-	/* "slx" is not "sl". */
-	CHECK(c->v[2].flags ==
-	      (MSL_VMA_READ | MSL_VMA_EXEC | MSL_VMA_HAS_VMFLAGS));
+	/* "slx" is not "sl"; "ac" is its own flag. */
+	CHECK(c->v[2].flags == (MSL_VMA_READ | MSL_VMA_EXEC |
+				MSL_VMA_HAS_VMFLAGS | MSL_VMA_ACCOUNTED));
 	CHECK(c->v[2].path[0] == '\0');
 	CHECK(c->v[3].start == 0xffffffffff600000);
 	CHECK(strcmp(c->v[3].path, "[vsyscall]") == 0);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * mseal - the libmseal command.  This release has one subcommand, probe,
- * which prints what this kernel and process can seal.
+ * mseal - the libmseal command: probe prints what this kernel and process
+ * can seal, maps (tools/maps.c) which mappings of a process are sealed.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -10,15 +10,16 @@
 #include <string.h>
 
 #include "mseal.h"
-
-#define EXIT_USAGE 2
+#include "maps.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: mseal probe [--json]\n"
+		   "       mseal maps [OPTIONS] PID... | --all | --self\n"
 		   "       mseal --help | --version\n"
 		   "\n"
 		   "  probe    print what this kernel and process can seal\n"
+		   "  maps     show which mappings of a process are sealed\n"
 		   "\n"
 		   "See mseal(1).\n");
 }
@@ -157,6 +158,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "probe") == 0)
 		return cmd_probe(argc - 1, argv + 1);
+	if (strcmp(argv[1], "maps") == 0)
+		return cmd_maps(argc - 1, argv + 1);
 	fprintf(stderr, "mseal: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mseal maps on a process whose seals are known: a child seals one page
+ * and every code mapping, leaves a control page unsealed, and the tool must
+ * report exactly that.  Also the tool on a kernel without mseal(2),
+ * simulated by a seccomp filter that answers ENOSYS.  The exit codes and
+ * output formats are tested by the scripts in test/shell/maps-*.sh.
+ */
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "harness.h"
+
+#ifndef __NR_mseal
+#define __NR_mseal 462
+#endif
+
+struct tool_run {
+	int status; /* exit code, or 128 + signal */
+	char out[65536];
+	char err[4096];
+};
+
+static const char *tool(void)
+{
+	const char *t = getenv("MSEAL_TOOL");
+
+	if (!t || !*t)
+		SKIP("MSEAL_TOOL is not set (run through make check)");
+	return t;
+}
+
+static void slurp(int fd, char *buf, size_t size)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	while (off < size - 1 && (n = read(fd, buf + off, size - 1 - off)) > 0)
+		off += (size_t)n;
+	buf[off] = '\0';
+	close(fd);
+}
+
+/* Runs the tool with argv (argv[0] included), optionally after a set-up
+ * step in the child. */
+static void run_tool(struct tool_run *r, char *const argv[],
+		     void (*setup)(void))
+{
+	const char *path = tool();
+	int out[2], err[2], st;
+	pid_t pid;
+
+	CHECK_SYS_OK(pipe(out));
+	CHECK_SYS_OK(pipe(err));
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		dup2(out[1], 1);
+		dup2(err[1], 2);
+		close(out[0]);
+		close(err[0]);
+		if (setup)
+			setup();
+		execv(path, argv);
+		_exit(127);
+	}
+	close(out[1]);
+	close(err[1]);
+	/* stderr is a few lines: it cannot fill its pipe while stdout is
+	 * read to its end. */
+	slurp(out[0], r->out, sizeof(r->out));
+	slurp(err[0], r->err, sizeof(r->err));
+	CHECK(waitpid(pid, &st, 0) == pid);
+	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Seals every file-backed executable mapping of this process. */
+static int seal_code(void)
+{
+	char line[4608];
+	int n = 0;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long start, end, inode;
+		char perms[5];
+
+		if (sscanf(line, "%lx-%lx %4s %*s %*s %lu", &start, &end, perms,
+			   &inode) != 4)
+			continue;
+		if (perms[2] != 'x' || inode == 0)
+			continue;
+		if (mseal_range((void *)start, end - start, MSEAL_ALL))
+			return -1;
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+/* The JSON object of the mapping that starts at addr, cut at its end. */
+static const char *json_mapping(char *out, const void *addr)
+{
+	char key[64], *p, *e;
+
+	snprintf(key, sizeof(key), "{\"start\":\"0x%lx\"", (unsigned long)addr);
+	p = strstr(out, key);
+	if (!p)
+		FAIL("no mapping at %p in:\n%.2000s", addr, out);
+	e = strchr(p, '}');
+	CHECK(e != NULL);
+	*e = '\0';
+	return p;
+}
+
+TEST_NATIVE(maps_reports_a_childs_seals,
+	    "the tool sees only kernel seals of another process")
+{
+	char *sealed = map_anon(1, PROT_READ),
+	     *control = map_anon(1, PROT_READ);
+	char pidbuf[16], buf[64], line[256];
+	int ready[2], hold[2], ncode;
+	struct tool_run *r = malloc(sizeof(*r));
+	const char *m;
+	pid_t child;
+
+	CHECK(r != NULL);
+	CHECK_SYS_OK(pipe(ready));
+	CHECK_SYS_OK(pipe(hold));
+	child = fork();
+	CHECK(child >= 0);
+	if (child == 0) {
+		close(ready[0]);
+		close(hold[1]);
+		ncode = seal_code();
+		if (ncode <= 0 || mseal_range(sealed, ctx->page, MSEAL_ALL))
+			_exit(1);
+		dprintf(ready[1], "%d\n", ncode);
+		close(ready[1]);
+		/* Until the parent closes its end. */
+		(void)!read(hold[0], buf, 1);
+		_exit(0);
+	}
+	close(ready[1]);
+	close(hold[0]);
+	slurp(ready[0], buf, sizeof(buf));
+	ncode = atoi(buf);
+	CHECK(ncode > 0);
+	snprintf(pidbuf, sizeof(pidbuf), "%d", (int)child);
+
+	run_tool(r, (char *[]){ "mseal", "maps", "--json", pidbuf, NULL },
+		 NULL);
+	CHECK(r->status == 0 && r->err[0] == '\0');
+	m = json_mapping(r->out, sealed);
+	CHECK(strstr(m, "\"sealed\":true") &&
+	      strstr(m, "\"class\":\"rodata\""));
+	m = json_mapping(r->out, control);
+	/* Control: the page beside it, mapped the same way, unsealed. */
+	CHECK(strstr(m, "\"sealed\":false") &&
+	      strstr(m, "\"class\":\"rodata\""));
+
+	run_tool(r, (char *[]){ "mseal", "maps", "--csv", pidbuf, NULL }, NULL);
+	CHECK(r->status == 0);
+	snprintf(line, sizeof(line), ",0x%lx,0x%lx,%zu,r--p,0,0,rodata,yes,\n",
+		 (unsigned long)sealed, (unsigned long)sealed + ctx->page,
+		 ctx->page);
+	CHECK(strstr(r->out, line) != NULL);
+	snprintf(line, sizeof(line), ",0x%lx,0x%lx,%zu,r--p,0,0,rodata,no,\n",
+		 (unsigned long)control, (unsigned long)control + ctx->page,
+		 ctx->page);
+	CHECK(strstr(r->out, line) != NULL);
+
+	/* Every code mapping is sealed, the writable ones are not. */
+	run_tool(r, (char *[]){ "mseal", "maps", "-s", pidbuf, NULL }, NULL);
+	snprintf(line, sizeof(line), "sealed: code %d/%d,", ncode, ncode);
+	CHECK(r->status == 0 && strstr(r->out, line));
+	CHECK(strstr(r->out, "(code sealed: 100%, rodata "));
+	run_tool(r, (char *[]){ "mseal", "maps", "--check", pidbuf, NULL },
+		 NULL);
+	CHECK(r->status == 0);
+	run_tool(r,
+		 (char *[]){ "mseal", "maps", "--check=code,writable", pidbuf,
+			     NULL },
+		 NULL);
+	CHECK(r->status == 3 && r->err[0] == '\0');
+
+	close(hold[1]);
+	CHECK(waitpid(child, NULL, 0) == child);
+	free(r);
+}
+
+/* What a kernel before 6.10 answers: ENOSYS for mseal(2), nothing else. */
+static void hide_mseal(void)
+{
+	struct sock_filter insns[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_mseal, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(insns) / sizeof(insns[0]), insns };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog))
+		_exit(126);
+}
+
+TEST_ONCE(maps_says_when_the_kernel_lacks_mseal)
+{
+	struct tool_run *r = malloc(sizeof(*r));
+
+#ifndef __x86_64__
+	SKIP("the ENOSYS filter is written for x86-64");
+#endif
+	CHECK(r != NULL);
+	run_tool(r, (char *[]){ "mseal", "maps", "--self", "--json", NULL },
+		 hide_mseal);
+	if (r->status == 126)
+		SKIP("cannot install a seccomp filter here");
+	CHECK(r->status == 0);
+	CHECK(strstr(r->err, "mseal: maps: this kernel has no mseal(2)"));
+	CHECK(strstr(r->err, "(shown for --self)\n"));
+	CHECK(strstr(r->out, "{\"kernel_mseal\":false,\"library_view\":true,"));
+	run_tool(r, (char *[]){ "mseal", "maps", "-s", "--all", NULL },
+		 hide_mseal);
+	CHECK(r->status == 0);
+	CHECK(strstr(r->err, "(try --self)\n"));
+	/* Control: without the filter, no note. */
+	run_tool(r, (char *[]){ "mseal", "maps", "--self", "--json", NULL },
+		 NULL);
+	CHECK(r->status == 0 && !strstr(r->err, "no mseal(2)"));
+	CHECK(strstr(r->out, "{\"kernel_mseal\":true,\"library_view\":true,"));
+	free(r);
+}
