@@ -70,10 +70,9 @@ static void get_run_info(const struct mseal_features *f, struct run_info *r)
 	r->seal[0] = '\0';
 	for (k = 0; k < MSL_RUN_NKINDS; k++)
 		if (set & MSL_RUN_BIT(k))
-			used += (size_t)snprintf(r->seal + used,
-						 sizeof(r->seal) - used, "%s%s",
-						 used ? "," : "",
-						 msl_run_kind_names[k]);
+			used += (size_t)snprintf(
+				r->seal + used, sizeof(r->seal) - used, "%s%s",
+				used ? "," : "", msl_run_kind_names[k]);
 	if (!set)
 		snprintf(r->seal, sizeof(r->seal), "(invalid MSEAL_RUN_SEAL)");
 	v = getenv("MSEAL_RUN_DLOPEN");

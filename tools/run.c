@@ -199,8 +199,8 @@ static bool elf_has_interp(int fd, const Elf64_Ehdr *eh, unsigned char cls)
 	for (i = 0; i < phnum && i < 4096; i++) {
 		Elf64_Word type;
 
-		if (pread(fd, &type, sizeof(type), (off_t)(off + i * entsize)) !=
-		    sizeof(type))
+		if (pread(fd, &type, sizeof(type),
+			  (off_t)(off + i * entsize)) != sizeof(type))
 			return true; /* let the kernel judge a broken file */
 		if (type == PT_INTERP)
 			return true;
@@ -464,7 +464,8 @@ int cmd_run(int argc, char **argv)
 					 "%s/%s", cwd, report);
 				report = report_abs;
 			}
-			fd = open(report, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			fd = open(report,
+				  O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 				  0644);
 			if (fd < 0)
 				return fail("cannot open report file %s: %s",

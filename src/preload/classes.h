@@ -21,8 +21,8 @@ enum msl_run_kind {
 
 #define MSL_RUN_BIT(k) (1u << (k))
 /* Never changed by a correct program after start-up; see mseal-run(1). */
-#define MSL_RUN_DEFAULT                                                  \
-	(MSL_RUN_BIT(MSL_RUN_TEXT) | MSL_RUN_BIT(MSL_RUN_RODATA) |       \
+#define MSL_RUN_DEFAULT                                            \
+	(MSL_RUN_BIT(MSL_RUN_TEXT) | MSL_RUN_BIT(MSL_RUN_RODATA) | \
 	 MSL_RUN_BIT(MSL_RUN_RELRO))
 #define MSL_RUN_ALL ((1u << MSL_RUN_NKINDS) - 1)
 

@@ -21,7 +21,7 @@ void msl_obj_from_info(struct msl_obj *o, const struct dl_phdr_info *info)
 	o->addr = info->dlpi_addr;
 	o->name = info->dlpi_name ? info->dlpi_name : "";
 	for (i = 0; i < o->phnum; i++) {
-		const ElfW(Dyn) *d;
+		const ElfW(Dyn) * d;
 
 		if (o->phdr[i].p_type != PT_DYNAMIC)
 			continue;
@@ -78,8 +78,9 @@ void msl_plan_add_object(struct msl_plan *p, const struct msl_obj *o,
 		if (o->phdr[i].p_type != PT_GNU_RELRO)
 			continue;
 		relro_start = (o->addr + o->phdr[i].p_vaddr) & ~mask;
-		relro_end = (o->addr + o->phdr[i].p_vaddr + o->phdr[i].p_memsz) &
-			    ~mask;
+		relro_end =
+			(o->addr + o->phdr[i].p_vaddr + o->phdr[i].p_memsz) &
+			~mask;
 		if (set & MSL_RUN_BIT(MSL_RUN_RELRO))
 			add_range(p, relro_start, relro_end, name,
 				  MSL_RUN_RELRO);
@@ -212,8 +213,8 @@ void msl_plan_finish(struct msl_plan *p, unsigned int set)
 		struct msl_range *r = &p->r[i];
 		struct mseal_span *last =
 			p->nspans ? &p->spans[p->nspans - 1] : NULL;
-		uintptr_t last_end = last ? (uintptr_t)last->addr + last->len :
-					    0;
+		uintptr_t last_end =
+			last ? (uintptr_t)last->addr + last->len : 0;
 		size_t j;
 		bool seen = false;
 

@@ -61,7 +61,7 @@ static __thread int depth __attribute__((tls_model("initial-exec")));
 static __thread bool nested __attribute__((tls_model("initial-exec")));
 
 /* Used from the assembly below. */
-void *(*msl_real_dlopen)(const char *, int) MSL_HIDDEN;
+void *(*msl_real_dlopen)(const char *, int)MSL_HIDDEN;
 int msl_preload_route(const char *file, int mode, void *caller) MSL_HIDDEN;
 void *msl_preload_wrapped(const char *file, int mode) MSL_HIDDEN;
 
@@ -72,8 +72,8 @@ static bool env_true(const char *name)
 	return v && *v && strcmp(v, "0") != 0;
 }
 
-__attribute__((format(printf, 1, 2))) static void
-config_error(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static void config_error(const char *fmt,
+							       ...)
 {
 	va_list ap;
 
@@ -220,8 +220,8 @@ static void init(void)
 	else
 		program[n] = '\0';
 	read_config();
-	msl_real_dlopen = (void *(*)(const char *, int))dlsym(RTLD_NEXT,
-							      "dlopen");
+	msl_real_dlopen =
+		(void *(*)(const char *, int))dlsym(RTLD_NEXT, "dlopen");
 	pthread_mutex_lock(&lock);
 	collect();
 	memcpy(startup, cur, ncur * sizeof(cur[0]));
@@ -244,8 +244,9 @@ static int seal_plan(char *why, size_t size)
 	if (!rc)
 		return 0;
 	if (c->env_invalid)
-		snprintf(why, size, "MSEAL_BACKEND='%s' is not one of auto, "
-				    "native, seccomp",
+		snprintf(why, size,
+			 "MSEAL_BACKEND='%s' is not one of auto, "
+			 "native, seccomp",
 			 getenv("MSEAL_BACKEND") ? getenv("MSEAL_BACKEND") :
 						   "");
 	else if (rc == -EOPNOTSUPP || rc == -ENOSYS)
@@ -305,24 +306,24 @@ __attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	if (n > 0 && write(2, line, (size_t)n < sizeof(line) ?
-					    (size_t)n :
-					    sizeof(line) - 1) < 0)
+	if (n > 0 &&
+	    write(2, line,
+		  (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1) < 0)
 		return;
 }
 
-#define fatal(...)                    \
-	do {                          \
-		say(__VA_ARGS__);     \
-		_exit(EXIT_MSEAL);    \
+#define fatal(...)                 \
+	do {                       \
+		say(__VA_ARGS__);  \
+		_exit(EXIT_MSEAL); \
 	} while (0)
 
 static void handle_new(const char *file, int mode, void *handle);
 
 __attribute__((constructor)) static void seal_startup(void)
 {
-	struct msl_event ev = { "startup", program, NULL, NULL, NULL, NULL,
-				&plan };
+	struct msl_event ev = { "startup", program, NULL, NULL,
+				NULL,	   NULL,    &plan };
 	char why[300] = "";
 	size_t i;
 
@@ -354,8 +355,8 @@ __attribute__((constructor)) static void seal_startup(void)
 		ev.reason = why;
 		emit(&ev);
 		if (!cfg.best_effort)
-			fatal("mseal: cannot seal %s at start-up: %s\n", program,
-			      why);
+			fatal("mseal: cannot seal %s at start-up: %s\n",
+			      program, why);
 	} else {
 		ev.status = "sealed";
 		emit(&ev);
@@ -374,8 +375,9 @@ __attribute__((constructor)) static void seal_startup(void)
  */
 static void handle_new(const char *file, int mode, void *handle)
 {
-	struct msl_event ev = { "dlopen", program, file, NULL, NULL, NULL,
-				&plan };
+	struct msl_event ev = {
+		"dlopen", program, file, NULL, NULL, NULL, &plan
+	};
 	struct link_map *opened = NULL;
 	bool whole_call, any = false;
 	char why[300] = "";
@@ -400,12 +402,13 @@ static void handle_new(const char *file, int mode, void *handle)
 		if (!keep && opened && (mode & RTLD_NODELETE) &&
 		    o->name == opened->l_name)
 			keep = true;
-		if (!keep && cfg.dlopen_policy == MSL_DLOPEN_PIN && o->name[0]) {
+		if (!keep && cfg.dlopen_policy == MSL_DLOPEN_PIN &&
+		    o->name[0]) {
 			/* A second reference with RTLD_NODELETE: dlclose
 			 * then never unmaps it, so a seal leaks nothing. */
-			keep = msl_real_dlopen(o->name, RTLD_LAZY | RTLD_NOLOAD |
-								RTLD_NODELETE) !=
-			       NULL;
+			keep = msl_real_dlopen(o->name,
+					       RTLD_LAZY | RTLD_NOLOAD |
+						       RTLD_NODELETE) != NULL;
 			dlerror();
 		}
 		if (!keep) {

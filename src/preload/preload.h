@@ -13,7 +13,7 @@
 
 /* One loaded object, as dl_iterate_phdr describes it. */
 struct msl_obj {
-	const ElfW(Phdr) *phdr;
+	const ElfW(Phdr) * phdr;
 	ElfW(Addr) addr;
 	ElfW(Half) phnum;
 	const char *name; /* "" for the main program */
@@ -36,13 +36,13 @@ struct msl_range {
 struct msl_plan {
 	struct msl_range r[MSL_PLAN_MAX];
 	size_t n;
-	size_t dropped;	  /* ranges that did not match /proc/self/maps */
-	size_t overflow;  /* ranges that did not fit */
-	int maps_err;	  /* -errno when /proc/self/maps could not be read */
+	size_t dropped;	 /* ranges that did not match /proc/self/maps */
+	size_t overflow; /* ranges that did not fit */
+	int maps_err;	 /* -errno when /proc/self/maps could not be read */
 	struct mseal_span spans[MSL_PLAN_MAX];
-	size_t nspans;	  /* after merging neighbours */
-	size_t bytes;	  /* total length of spans */
-	size_t objects;	  /* distinct objects with a range */
+	size_t nspans;	/* after merging neighbours */
+	size_t bytes;	/* total length of spans */
+	size_t objects; /* distinct objects with a range */
 };
 
 /* Fills *o from a dl_iterate_phdr record. */

@@ -57,8 +57,8 @@ __attribute__((format(printf, 1, 2))) static void putf(const char *fmt, ...)
 	n = vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	if (n > 0)
-		put(line, (size_t)n < sizeof(line) ? (size_t)n :
-						     sizeof(line) - 1);
+		put(line,
+		    (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 
 static void put_str(const char *s)
