@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/auxv.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "preload.h"
@@ -320,10 +321,21 @@ __attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
 
 static void handle_new(const char *file, int mode, void *handle);
 
+static long usec_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000L + ts.tv_nsec / 1000;
+}
+
 __attribute__((constructor)) static void seal_startup(void)
 {
-	struct msl_event ev = { "startup", program, NULL, NULL,
-				NULL,	   NULL,    &plan };
+	struct msl_event ev = { .event = "startup",
+				.program = program,
+				.plan = &plan,
+				.usec = -1 };
+	long t0 = usec_now();
 	char why[300] = "";
 	size_t i;
 
@@ -349,16 +361,19 @@ __attribute__((constructor)) static void seal_startup(void)
 	ev.backend = backend_name();
 	if (cfg.dry_run) {
 		ev.status = "dry-run";
+		ev.usec = usec_now() - t0;
 		emit(&ev);
 	} else if (seal_plan(why, sizeof(why))) {
 		ev.status = "failed";
 		ev.reason = why;
+		ev.usec = usec_now() - t0;
 		emit(&ev);
 		if (!cfg.best_effort)
 			fatal("mseal: cannot seal %s at start-up: %s\n",
 			      program, why);
 	} else {
 		ev.status = "sealed";
+		ev.usec = usec_now() - t0;
 		emit(&ev);
 	}
 	pthread_mutex_unlock(&lock);
@@ -375,9 +390,11 @@ __attribute__((constructor)) static void seal_startup(void)
  */
 static void handle_new(const char *file, int mode, void *handle)
 {
-	struct msl_event ev = {
-		"dlopen", program, file, NULL, NULL, NULL, &plan
-	};
+	struct msl_event ev = { .event = "dlopen",
+				.program = program,
+				.object = file,
+				.plan = &plan,
+				.usec = -1 };
 	struct link_map *opened = NULL;
 	bool whole_call, any = false;
 	char why[300] = "";
@@ -412,10 +429,12 @@ static void handle_new(const char *file, int mode, void *handle)
 			dlerror();
 		}
 		if (!keep) {
-			struct msl_event skip = { "dlopen",  program,
-						  o->name,   backend_name(),
-						  "skipped", NULL,
-						  NULL };
+			struct msl_event skip = { .event = "dlopen",
+						  .program = program,
+						  .object = o->name,
+						  .backend = backend_name(),
+						  .status = "skipped",
+						  .usec = -1 };
 
 			skip.reason = cfg.dlopen_policy == MSL_DLOPEN_PIN ?
 					      "could not be pinned" :

@@ -73,6 +73,7 @@ struct msl_event {
 	const char *status; /* "sealed", "dry-run", "failed", "skipped" */
 	const char *reason; /* failed/skipped: why, or NULL */
 	const struct msl_plan *plan;
+	long usec; /* time spent planning and sealing, or -1 */
 };
 
 void msl_report(const struct msl_report_cfg *cfg,

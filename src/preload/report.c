@@ -113,7 +113,10 @@ static void report_text(const struct msl_event *ev)
 			putf(", not cross-checked (/proc/self/maps: %s)",
 			     strerror(-p->maps_err));
 	}
-	putf(", backend %s\n", ev->backend);
+	putf(", backend %s", ev->backend);
+	if (ev->usec >= 0)
+		putf(", %ld us", ev->usec);
+	put_str("\n");
 	for (i = 0; p && i < p->n; i++) {
 		const struct msl_range *r = &p->r[i];
 
@@ -142,6 +145,8 @@ static void report_json(const struct msl_event *ev)
 	put_str(",\"backend\":");
 	put_json_str(ev->backend);
 	put_str(",\"classes\":\"all\"");
+	if (ev->usec >= 0)
+		putf(",\"usec\":%ld", ev->usec);
 	if (p) {
 		putf(",\"ranges\":%zu,\"objects\":%zu,\"spans\":%zu,"
 		     "\"bytes\":%zu,\"dropped\":%zu,\"overflow\":%zu,"
