@@ -41,6 +41,7 @@ PRELOAD_SRCS := $(wildcard src/preload/*.c)
 PRELOAD_OBJS := $(PRELOAD_SRCS:src/preload/%.c=$(B)/preload/%.o) \
 	$(LIB_SRCS:src/%.c=$(B)/preload/lib/%.o)
 PRELOAD_CFLAGS = $(filter-out -fsanitize=% -fno-sanitize%,$(ALL_CFLAGS))
+PRELOAD_LDFLAGS = $(filter-out -fsanitize=% -fno-sanitize%,$(ALL_LDFLAGS))
 
 TEST_SRCS := $(wildcard test/*.c)
 TEST_OBJS := $(TEST_SRCS:test/%.c=$(B)/test/%.o)
@@ -96,7 +97,7 @@ $(PRELOAD): $(PRELOAD_OBJS) src/preload/preload.map
 	$(Q)$(CC) $(PRELOAD_CFLAGS) -shared \
 		-Wl,--version-script,src/preload/preload.map \
 		-Wl,-z,relro,-z,now -o $@ $(PRELOAD_OBJS) \
-		$(filter-out -fsanitize=%,$(ALL_LDFLAGS)) -ldl
+		$(PRELOAD_LDFLAGS) -ldl
 
 $(B)/libmseal.pc: libmseal.pc.in Makefile
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
@@ -130,25 +131,26 @@ TEST_ENV = MSEAL_TOOL=$(abspath $(TOOL)) MSEAL=$(abspath $(TOOL)) \
 	MSEAL_BUILD=$(abspath $(B)) MSEAL_SRCDIR=$(CURDIR) \
 	MSEAL_SHELL_TESTS=$(CURDIR)/test/shell
 
-# Programs and libraries the shell tests of `mseal run` use.
+# Programs and libraries the shell tests of `mseal run` use; built without
+# sanitizers, like the preload, which they run with.
 HELPERS := $(B)/test/run-helper $(B)/test/libmsealtest.so \
 	$(B)/test/libmsealtest-nodelete.so
 
 $(B)/test/run-helper: test/helpers/run_helper.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< \
-		-Wl,--enable-new-dtags,-rpath,'$$ORIGIN' $(ALL_LDFLAGS) -ldl
+	$(Q)$(CC) $(PRELOAD_CFLAGS) -o $@ $< \
+		-Wl,--enable-new-dtags,-rpath,'$$ORIGIN' $(PRELOAD_LDFLAGS) -ldl
 
 $(B)/test/libmsealtest.so: test/helpers/dltest.c
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_CFLAGS) -fPIC -shared -Wl,-z,relro,-z,now \
-		-o $@ $< $(ALL_LDFLAGS)
+	$(Q)$(CC) $(PRELOAD_CFLAGS) -fPIC -shared -Wl,-z,relro,-z,now \
+		-o $@ $< $(PRELOAD_LDFLAGS)
 
 $(B)/test/libmsealtest-nodelete.so: test/helpers/dltest.c
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_CFLAGS) -fPIC -shared -Wl,-z,relro,-z,now \
-		-Wl,-z,nodelete -o $@ $< $(ALL_LDFLAGS)
+	$(Q)$(CC) $(PRELOAD_CFLAGS) -fPIC -shared -Wl,-z,relro,-z,now \
+		-Wl,-z,nodelete -o $@ $< $(PRELOAD_LDFLAGS)
 
 check: $(TEST_BIN) $(TOOL) $(PRELOAD) $(HELPERS)
 	$(Q)$(TEST_ENV) $(TEST_BIN) $(TESTFLAGS)

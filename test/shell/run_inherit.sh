@@ -1,6 +1,8 @@
 # mseal run: LD_PRELOAD is appended to, and exec'd children are sealed
 # unless --no-inherit.
 . "$MSEAL_SRCDIR/test/shell/run-common.inc"
+# In a sanitizer build the tool itself gets $LIB preloaded first.
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 
 run env LD_PRELOAD="$LIB" "$MSEAL" run --dry-run -- printenv LD_PRELOAD
 expect_rc 0 "printenv"

@@ -7,7 +7,7 @@ want=$("$MSEAL" probe --json | sed 's/.*"backend":"\([a-z]*\)".*/\1/')
 run "$MSEAL" run --report -- "$H" check
 expect_rc 0 "report to stderr"
 head -n 1 "$err" >"$TMPDIR/head"
-grep -qE "^mseal run\[[0-9]+\]: startup $H: sealed, [0-9]+ ranges of [0-9]+ objects in [0-9]+ spans, [0-9]+ bytes, backend $want\$" \
+grep -qE "^mseal run\[[0-9]+\]: startup $H: sealed, [0-9]+ ranges of [0-9]+ objects in [0-9]+ spans, [0-9]+ bytes, backend $want, [0-9]+ us\$" \
 	"$TMPDIR/head" || fail "report header"
 for k in text rodata relro; do
 	grep -qE "^  $k +[0-9a-f]+-[0-9a-f]+ +[0-9]+  $H\$" "$err" ||
