@@ -33,14 +33,21 @@ SHLIB    := $(B)/libmseal.so.$(VERSION)
 SONAME   := libmseal.so.$(SOVERSION)
 STLIB    := $(B)/libmseal.a
 TOOL     := $(B)/mseal
-TOOL_SRCS := $(wildcard tools/*.c)
-TOOL_OBJS := $(TOOL_SRCS:tools/%.c=$(B)/tools/%.o)
+TOOL_OBJS := $(patsubst tools/%.c,$(B)/tools/%.o,$(wildcard tools/*.c))
+PRELOAD  := $(B)/libmseal-preload.so
+PRELOAD_SRCS := $(wildcard src/preload/*.c)
+# The preload links its own copy of the library, built without sanitizers:
+# an instrumented library cannot be preloaded into an uninstrumented program.
+PRELOAD_OBJS := $(PRELOAD_SRCS:src/preload/%.c=$(B)/preload/%.o) \
+	$(LIB_SRCS:src/%.c=$(B)/preload/lib/%.o)
+PRELOAD_CFLAGS = $(filter-out -fsanitize=% -fno-sanitize%,$(ALL_CFLAGS))
+PRELOAD_LDFLAGS = $(filter-out -fsanitize=% -fno-sanitize%,$(ALL_LDFLAGS))
 
 TEST_SRCS := $(wildcard test/*.c)
 TEST_OBJS := $(TEST_SRCS:test/%.c=$(B)/test/%.o)
 TEST_BIN  := $(B)/test/mseal-tests
 
-all: $(SHLIB) $(B)/libmseal.so $(STLIB) $(TOOL) $(B)/libmseal.pc
+all: $(SHLIB) $(B)/libmseal.so $(STLIB) $(TOOL) $(PRELOAD) $(B)/libmseal.pc
 
 $(B)/src/%.o: src/%.c src/internal.h include/mseal.h
 	@mkdir -p $(@D)
@@ -62,15 +69,37 @@ $(STLIB): $(LIB_OBJS)
 	$(Q)rm -f $@ && $(AR) rcs $@ $(LIB_OBJS)
 
 # The tool reuses the library's internals (the /proc parser): -Isrc.
-$(B)/tools/%.o: tools/%.c $(wildcard tools/*.h) include/mseal.h src/internal.h
+# `mseal run` looks for the preload next to itself, in ../lib, then here.
+$(B)/tools/%.o: tools/%.c $(wildcard tools/*.h) include/mseal.h \
+		src/internal.h src/preload/classes.h
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -Itools -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -Itools -Isrc/preload \
+		-DMSEAL_PRELOAD_DEFAULT='"$(LIBDIR)/libmseal-preload.so"' \
+		-c -o $@ $<
 
 # The tool links the static library: it must work before `make install`.
 $(TOOL): $(TOOL_OBJS) $(STLIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS)
+
+$(B)/preload/%.o: src/preload/%.c src/preload/preload.h \
+		src/preload/classes.h src/internal.h include/mseal.h
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(PRELOAD_CFLAGS) $(LIBFLAGS) -Isrc -c -o $@ $<
+
+$(B)/preload/lib/%.o: src/%.c src/internal.h include/mseal.h
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(PRELOAD_CFLAGS) $(LIBFLAGS) -Isrc -c -o $@ $<
+
+$(PRELOAD): $(PRELOAD_OBJS) src/preload/preload.map
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(PRELOAD_CFLAGS) -shared \
+		-Wl,--version-script,src/preload/preload.map \
+		-Wl,-z,relro,-z,now -o $@ $(PRELOAD_OBJS) \
+		$(PRELOAD_LDFLAGS) -ldl
 
 $(B)/libmseal.pc: libmseal.pc.in Makefile
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
@@ -104,13 +133,44 @@ TEST_ENV = MSEAL_TOOL=$(abspath $(TOOL)) MSEAL=$(abspath $(TOOL)) \
 	MSEAL_BUILD=$(abspath $(B)) MSEAL_SRCDIR=$(CURDIR) \
 	MSEAL_SHELL_TESTS=$(CURDIR)/test/shell
 
-check: $(TEST_BIN) $(TOOL)
+# Programs and libraries the shell tests of `mseal run` use; built without
+# sanitizers, like the preload, which they run with.
+HELPERS := $(B)/test/run-helper $(B)/test/libmsealtest.so \
+	$(B)/test/libmsealtest-nodelete.so
+
+$(B)/test/run-helper: test/helpers/run_helper.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(PRELOAD_CFLAGS) -o $@ $< \
+		-Wl,--enable-new-dtags,-rpath,'$$ORIGIN' $(PRELOAD_LDFLAGS) -ldl
+
+$(B)/test/libmsealtest.so: test/helpers/dltest.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(PRELOAD_CFLAGS) -fPIC -shared -Wl,-z,relro,-z,now \
+		-o $@ $< $(PRELOAD_LDFLAGS)
+
+$(B)/test/libmsealtest-nodelete.so: test/helpers/dltest.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(PRELOAD_CFLAGS) -fPIC -shared -Wl,-z,relro,-z,now \
+		-Wl,-z,nodelete -o $@ $< $(PRELOAD_LDFLAGS)
+
+check: $(TEST_BIN) $(TOOL) $(PRELOAD) $(HELPERS)
 	$(Q)$(TEST_ENV) $(TEST_BIN) $(TESTFLAGS)
 
-check-exports: $(SHLIB)
-	$(Q)test/check-exports.sh $(SHLIB) src/libmseal.map
+# Start-up cost of `mseal run`, side by side with the bare program.
+bench-run: $(TOOL) $(PRELOAD)
+	$(Q)MSEAL=$(abspath $(TOOL)) bench/run-startup.sh
 
-STYLE_FILES = include/*.h src/*.c src/*.h tools/*.c tools/*.h test/*.c test/*.h fuzz/*.c
+check-exports: $(SHLIB) $(PRELOAD)
+	$(Q)test/check-exports.sh $(SHLIB) src/libmseal.map
+	$(Q)test -z "$$(nm -D --defined-only $(PRELOAD) | \
+		awk '$$2 ~ /[TDBRVW]/ && $$3 != "dlopen"')" || \
+		{ echo "check-exports: $(PRELOAD) exports more than dlopen" >&2; \
+		  exit 1; }
+	$(Q)echo "check-exports: $(PRELOAD) exports dlopen only"
+
+STYLE_FILES = include/*.h src/*.c src/*.h src/preload/*.c src/preload/*.h \
+	tools/*.c tools/*.h test/*.c test/*.h test/helpers/*.c fuzz/*.c bench/*.c
 
 check-style:
 	$(Q)clang-format --dry-run --Werror $(STYLE_FILES)
@@ -153,6 +213,7 @@ install: all
 	install -m 0644 $(STLIB) $(DESTDIR)$(LIBDIR)/
 	install -m 0644 include/mseal.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 0755 $(TOOL) $(DESTDIR)$(BINDIR)/
+	install -m 0755 $(PRELOAD) $(DESTDIR)$(LIBDIR)/
 	install -m 0644 $(B)/libmseal.pc $(DESTDIR)$(PKGCONFIGDIR)/
 	install -m 0644 man/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 man/man3/*.3 $(DESTDIR)$(MANDIR)/man3/
@@ -162,11 +223,13 @@ uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libmseal.so.$(VERSION) \
 		$(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libmseal.so \
 		$(DESTDIR)$(LIBDIR)/libmseal.a $(DESTDIR)$(INCLUDEDIR)/mseal.h \
-		$(DESTDIR)$(BINDIR)/mseal $(DESTDIR)$(PKGCONFIGDIR)/libmseal.pc
+		$(DESTDIR)$(BINDIR)/mseal $(DESTDIR)$(PKGCONFIGDIR)/libmseal.pc \
+		$(DESTDIR)$(LIBDIR)/libmseal-preload.so
 	for f in man/man1/*.1 man/man3/*.3 man/man7/*.7; do \
 		rm -f $(DESTDIR)$(MANDIR)/$${f#man/}; done
 
 clean:
 	rm -rf $(B) build-*
 
-.PHONY: all examples check check-exports check-style fuzz fuzz-tool install uninstall clean
+.PHONY: all examples check bench-run check-exports check-style fuzz fuzz-tool \
+	install uninstall clean

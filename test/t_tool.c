@@ -121,6 +121,7 @@ TEST_ONCE(tool_invalid_backend_env_exits_1)
 TEST_ONCE(tool_usage_errors_exit_2)
 {
 	struct run_result r;
+	char want[64];
 
 	run_tool(&r, NULL, NULL, NULL);
 	CHECK(r.status == 2 && strstr(r.err, "usage: mseal") && !r.out[0]);
@@ -134,7 +135,9 @@ TEST_ONCE(tool_usage_errors_exit_2)
 	run_tool(&r, NULL, "--help", NULL);
 	CHECK(r.status == 0 && strstr(r.out, "usage: mseal") && !r.err[0]);
 	run_tool(&r, NULL, "--version", NULL);
-	CHECK(r.status == 0 && strcmp(r.out, "mseal 0.1.0\n") == 0);
+	snprintf(want, sizeof(want), "mseal %d.%d.%d\n", LIBMSEAL_VERSION_MAJOR,
+		 LIBMSEAL_VERSION_MINOR, LIBMSEAL_VERSION_PATCH);
+	CHECK(r.status == 0 && strcmp(r.out, want) == 0);
 }
 
 TEST_ONCE(tool_write_error_exits_1)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * mseal - the libmseal command: probe prints what this kernel and process
- * can seal, maps (tools/maps.c) which mappings of a process are sealed.
+ * mseal - the libmseal command: `probe` prints what this kernel and process
+ * can seal, `run` (run.c) starts a program with its image sealed, `maps`
+ * (maps.c) shows which mappings of a process are sealed.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -9,16 +10,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "classes.h"
 #include "mseal.h"
 #include "maps.h"
+#include "tool.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: mseal probe [--json]\n"
+		   "       mseal run [OPTIONS] [--] PROGRAM [ARGS...]\n"
 		   "       mseal maps [OPTIONS] PID... | --all | --self\n"
 		   "       mseal --help | --version\n"
 		   "\n"
 		   "  probe    print what this kernel and process can seal\n"
+		   "  run      run PROGRAM with its start-up image sealed\n"
 		   "  maps     show which mappings of a process are sealed\n"
 		   "\n"
 		   "See mseal(1).\n");
@@ -45,9 +50,45 @@ static const struct {
 
 #define NROWS (sizeof(feature_rows) / sizeof(feature_rows[0]))
 
+/* What `mseal run` would do here, from the same settings it reads. */
+struct run_info {
+	const char *backend;
+	char seal[128];
+	const char *dlopen;
+	char preload[4096];
+	bool preload_found;
+};
+
+static void get_run_info(const struct mseal_features *f, struct run_info *r)
+{
+	const char *v = getenv("MSEAL_RUN_SEAL"), *bad;
+	unsigned int set = MSL_RUN_DEFAULT;
+	size_t badlen, used = 0;
+	int k, policy;
+
+	r->backend = mseal_backend_name(f->backend);
+	if (v && *v && !msl_run_parse_seal(v, &set, &bad, &badlen))
+		set = 0;
+	r->seal[0] = '\0';
+	for (k = 0; k < MSL_RUN_NKINDS; k++)
+		if (set & MSL_RUN_BIT(k))
+			used += (size_t)snprintf(
+				r->seal + used, sizeof(r->seal) - used, "%s%s",
+				used ? "," : "", msl_run_kind_names[k]);
+	if (!set)
+		snprintf(r->seal, sizeof(r->seal), "(invalid MSEAL_RUN_SEAL)");
+	v = getenv("MSEAL_RUN_DLOPEN");
+	policy = v && *v ? msl_run_parse_dlopen(v) : MSL_DLOPEN_NODELETE;
+	r->dlopen = policy < 0 ? "(invalid MSEAL_RUN_DLOPEN)" :
+				 msl_run_dlopen_names[policy];
+	r->preload_found =
+		tool_find_preload(r->preload, sizeof(r->preload)) == 0;
+}
+
 static void print_human(const struct mseal_features *f, const char *env,
 			bool env_ok)
 {
+	struct run_info r;
 	size_t i;
 
 	for (i = 0; i < NROWS; i++)
@@ -59,6 +100,14 @@ static void print_human(const struct mseal_features *f, const char *env,
 	       "backend for MSEAL_ALL:", mseal_backend_name(f->backend));
 	printf("%-27s%s\n", "backend for class subsets:",
 	       mseal_backend_name(f->subset_backend));
+	get_run_info(f, &r);
+	printf("%-27s%s%s\n", "mseal run backend:", r.backend,
+	       f->backend == MSEAL_BACKEND_NONE ? " (mseal run would fail)" :
+						  "");
+	printf("%-27s%s\n", "mseal run seals:", r.seal);
+	printf("%-27s%s\n", "mseal run dlopen policy:", r.dlopen);
+	printf("%-27s%s\n", "mseal run preload:",
+	       r.preload_found ? r.preload : "(not found)");
 }
 
 static void print_json_string(const char *s)
@@ -80,6 +129,7 @@ static void print_json_string(const char *s)
 static void print_json(const struct mseal_features *f, const char *env,
 		       bool env_ok)
 {
+	struct run_info r;
 	size_t i;
 
 	putchar('{');
@@ -93,8 +143,19 @@ static void print_json(const struct mseal_features *f, const char *env,
 		printf("null");
 	printf(",\"env_valid\":%s,", env_ok ? "true" : "false");
 	printf("\"backend\":\"%s\",", mseal_backend_name(f->backend));
-	printf("\"subset_backend\":\"%s\"}\n",
+	printf("\"subset_backend\":\"%s\",",
 	       mseal_backend_name(f->subset_backend));
+	get_run_info(f, &r);
+	printf("\"run_backend\":\"%s\",\"run_seal\":", r.backend);
+	print_json_string(r.seal);
+	printf(",\"run_dlopen\":");
+	print_json_string(r.dlopen);
+	printf(",\"run_preload\":");
+	if (r.preload_found)
+		print_json_string(r.preload);
+	else
+		printf("null");
+	printf("}\n");
 }
 
 static int cmd_probe(int argc, char **argv)
@@ -158,6 +219,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "probe") == 0)
 		return cmd_probe(argc - 1, argv + 1);
+	if (strcmp(argv[1], "run") == 0)
+		return cmd_run(argc - 1, argv + 1);
 	if (strcmp(argv[1], "maps") == 0)
 		return cmd_maps(argc - 1, argv + 1);
 	fprintf(stderr, "mseal: unknown command '%s'\n", argv[1]);

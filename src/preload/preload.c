@@ -1,0 +1,589 @@
+// SPDX-License-Identifier: MIT
+/*
+ * libmseal-preload.so: seals a program's start-up image before main().
+ *
+ * ld.so runs preload constructors after it has relocated every start-up
+ * object and made its RELRO read-only (SEMANTICS.md section 6), so the
+ * constructor sees the image in its final shape: it collects the text,
+ * read-only data and RELRO of every object, checks them against
+ * /proc/self/maps and seals them in one mseal_ranges() batch (one filter
+ * on the seccomp backend).  dlopen() is wrapped so that objects loaded
+ * later are sealed after dlopen returns, when they can never be unloaded.
+ *
+ * Configured by environment variables; see mseal-run(1).  The only symbol
+ * it exports is dlopen.
+ */
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/auxv.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "preload.h"
+
+#define EXIT_MSEAL 125
+#define MSL_OBJ_MAX 1024
+
+static struct {
+	unsigned int set; /* MSL_RUN_BIT()s to seal */
+	int dlopen_policy;
+	bool dry_run;
+	bool best_effort;
+	bool inherit;
+	bool json;
+	bool report;
+	char report_path[4096]; /* "" for stderr */
+	char error[256];	/* a configuration error, for the constructor */
+} cfg;
+
+static char program[4096];
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The objects already looked at, sorted by phdr address. */
+static const void *seen[MSL_OBJ_MAX];
+static size_t nseen;
+static bool seen_overflow;
+/* The start-up objects, as the first look found them. */
+static struct msl_obj startup[MSL_OBJ_MAX];
+static size_t nstartup;
+/* Scratch for one scan (under lock). */
+static struct msl_obj cur[MSL_OBJ_MAX];
+static size_t ncur;
+static bool any_rpath; /* an object other than the program has DT_RPATH */
+static bool pending;   /* a pass-through dlopen may have loaded objects */
+static struct msl_plan plan;
+
+static __thread int depth __attribute__((tls_model("initial-exec")));
+static __thread bool nested __attribute__((tls_model("initial-exec")));
+
+/* Used from the assembly below. */
+void *(*msl_real_dlopen)(const char *, int)MSL_HIDDEN;
+int msl_preload_route(const char *file, int mode, void *caller) MSL_HIDDEN;
+void *msl_preload_wrapped(const char *file, int mode) MSL_HIDDEN;
+
+static bool env_true(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v && strcmp(v, "0") != 0;
+}
+
+__attribute__((format(printf, 1, 2))) static void config_error(const char *fmt,
+							       ...)
+{
+	va_list ap;
+
+	if (cfg.error[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(cfg.error, sizeof(cfg.error), fmt, ap);
+	va_end(ap);
+}
+
+static void read_config(void)
+{
+	const char *v, *bad;
+	size_t badlen;
+	char word[64];
+
+	cfg.set = MSL_RUN_DEFAULT;
+	v = getenv("MSEAL_RUN_SEAL");
+	if (v && *v && !msl_run_parse_seal(v, &cfg.set, &bad, &badlen)) {
+		snprintf(word, sizeof(word), "%.*s", (int)badlen, bad);
+		config_error("MSEAL_RUN_SEAL: unknown class '%s' (use text, "
+			     "rodata, relro, data, stack, vdso, default, all)",
+			     word);
+		cfg.set = MSL_RUN_DEFAULT;
+	}
+	v = getenv("MSEAL_RUN_DLOPEN");
+	cfg.dlopen_policy = MSL_DLOPEN_NODELETE;
+	if (v && *v) {
+		cfg.dlopen_policy = msl_run_parse_dlopen(v);
+		if (cfg.dlopen_policy < 0) {
+			config_error("MSEAL_RUN_DLOPEN: unknown policy '%s' "
+				     "(use nodelete, pin or off)",
+				     v);
+			cfg.dlopen_policy = MSL_DLOPEN_NODELETE;
+		}
+	}
+	cfg.dry_run = env_true("MSEAL_RUN_DRY_RUN");
+	cfg.best_effort = env_true("MSEAL_RUN_BEST_EFFORT");
+	v = getenv("MSEAL_RUN_INHERIT");
+	cfg.inherit = !(v && !strcmp(v, "0"));
+	v = getenv("MSEAL_RUN_REPORT_FORMAT");
+	cfg.json = v && !strcmp(v, "json");
+	v = getenv("MSEAL_RUN_REPORT");
+	if (v && *v) {
+		const char *pid = getenv("MSEAL_RUN_REPORT_PID");
+
+		/* `mseal run` reports for the program it started only, not
+		 * for every child that inherits the preload. */
+		cfg.report = !pid || !*pid || atol(pid) == (long)getpid();
+		if (strcmp(v, "stderr") && strcmp(v, "-"))
+			snprintf(cfg.report_path, sizeof(cfg.report_path), "%s",
+				 v);
+	}
+}
+
+static void emit(const struct msl_event *ev)
+{
+	struct msl_report_cfg rc = { -1, cfg.json };
+
+	if (!cfg.report)
+		return;
+	/* Opened per event: a long-lived descriptor could be closed, and its
+	 * number reused, by the program. */
+	if (cfg.report_path[0])
+		rc.fd = open(cfg.report_path,
+			     O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	else
+		rc.fd = 2;
+	msl_report(&rc, ev);
+	if (rc.fd > 2)
+		close(rc.fd);
+}
+
+static bool is_vdso(const struct dl_phdr_info *info)
+{
+	uintptr_t ehdr = getauxval(AT_SYSINFO_EHDR);
+
+	return ehdr && (uintptr_t)info->dlpi_phdr - ehdr < msl_page_size();
+}
+
+static int collect_fn(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct msl_obj *o;
+
+	(void)size;
+	(void)arg;
+	if (is_vdso(info))
+		return 0;
+	if (ncur == MSL_OBJ_MAX) {
+		seen_overflow = true;
+		return 1;
+	}
+	o = &cur[ncur++];
+	msl_obj_from_info(o, info);
+	if (o->rpath && o->name[0])
+		any_rpath = true;
+	return 0;
+}
+
+/* Fills cur[] with the loaded objects; caller holds lock. */
+static void collect(void)
+{
+	ncur = 0;
+	any_rpath = false;
+	dl_iterate_phdr(collect_fn, NULL);
+}
+
+static int cmp_ptr(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t) * (const void *const *)a;
+	uintptr_t y = (uintptr_t) * (const void *const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static bool was_seen(const void *key)
+{
+	return bsearch(&key, seen, nseen, sizeof(seen[0]), cmp_ptr) != NULL;
+}
+
+/* seen[] := the phdrs of cur[]: forgets unloaded objects too. */
+static void remember_cur(void)
+{
+	size_t i;
+
+	for (i = 0; i < ncur; i++)
+		seen[i] = cur[i].phdr;
+	nseen = ncur;
+	qsort(seen, nseen, sizeof(seen[0]), cmp_ptr);
+}
+
+static const char *obj_name(const struct msl_obj *o)
+{
+	return o->name[0] ? o->name : program;
+}
+
+static void init(void)
+{
+	ssize_t n = readlink("/proc/self/exe", program, sizeof(program) - 1);
+
+	if (n <= 0)
+		snprintf(program, sizeof(program), "%s",
+			 program_invocation_name);
+	else
+		program[n] = '\0';
+	read_config();
+	msl_real_dlopen =
+		(void *(*)(const char *, int))dlsym(RTLD_NEXT, "dlopen");
+	pthread_mutex_lock(&lock);
+	collect();
+	memcpy(startup, cur, ncur * sizeof(cur[0]));
+	nstartup = ncur;
+	remember_cur();
+	pthread_mutex_unlock(&lock);
+}
+
+static const char *backend_name(void)
+{
+	return mseal_backend_name(msl_config()->backend_all);
+}
+
+static int seal_plan(char *why, size_t size)
+{
+	const struct msl_config *c = msl_config();
+	int rc;
+
+	rc = mseal_ranges(plan.spans, plan.nspans, MSEAL_ALL);
+	if (!rc)
+		return 0;
+	if (c->env_invalid)
+		snprintf(why, size,
+			 "MSEAL_BACKEND='%s' is not one of auto, "
+			 "native, seccomp",
+			 getenv("MSEAL_BACKEND") ? getenv("MSEAL_BACKEND") :
+						   "");
+	else if (rc == -EOPNOTSUPP || rc == -ENOSYS)
+		snprintf(why, size, "%s (backend %s; see mseal probe)",
+			 strerror(-rc), backend_name());
+	else
+		snprintf(why, size, "%s", strerror(-rc));
+	return rc;
+}
+
+/* Removes this library from LD_PRELOAD and the MSEAL_RUN_* settings. */
+static void stop_inheritance(void)
+{
+	static char value[8192];
+	const char *old = getenv("LD_PRELOAD"), *s;
+	char self[4096] = "";
+	size_t used = 0;
+	Dl_info info;
+
+	if (dladdr((void *)stop_inheritance, &info) && info.dli_fname)
+		snprintf(self, sizeof(self), "%s", info.dli_fname);
+	for (s = old; s && *s;) {
+		size_t n = strcspn(s, ": \t");
+
+		if (n && !(strlen(self) == n && !strncmp(s, self, n)) &&
+		    used + n + 2 < sizeof(value)) {
+			if (used)
+				value[used++] = ':';
+			memcpy(value + used, s, n);
+			used += n;
+		}
+		s += n;
+		s += strspn(s, ": \t");
+	}
+	value[used] = '\0';
+	if (used)
+		setenv("LD_PRELOAD", value, 1);
+	else
+		unsetenv("LD_PRELOAD");
+	unsetenv("MSEAL_RUN_SEAL");
+	unsetenv("MSEAL_RUN_DLOPEN");
+	unsetenv("MSEAL_RUN_DRY_RUN");
+	unsetenv("MSEAL_RUN_BEST_EFFORT");
+	unsetenv("MSEAL_RUN_INHERIT");
+	unsetenv("MSEAL_RUN_REPORT");
+	unsetenv("MSEAL_RUN_REPORT_FORMAT");
+	unsetenv("MSEAL_RUN_REPORT_PID");
+}
+
+/* One line to stderr with write(2): stdio buffers belong to the program. */
+__attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
+{
+	char line[600];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n > 0 &&
+	    write(2, line,
+		  (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1) < 0)
+		return;
+}
+
+#define fatal(...)                 \
+	do {                       \
+		say(__VA_ARGS__);  \
+		_exit(EXIT_MSEAL); \
+	} while (0)
+
+static void handle_new(const char *file, int mode, void *handle);
+
+static long usec_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000L + ts.tv_nsec / 1000;
+}
+
+__attribute__((constructor)) static void seal_startup(void)
+{
+	struct msl_event ev = { .event = "startup",
+				.program = program,
+				.plan = &plan,
+				.usec = -1 };
+	long t0 = usec_now();
+	char why[300] = "";
+	size_t i;
+
+	pthread_once(&init_once, init);
+	if (!cfg.inherit)
+		stop_inheritance();
+	if (cfg.error[0]) {
+		if (!cfg.best_effort)
+			fatal("mseal: %s\n", cfg.error);
+		ev.status = "failed";
+		ev.reason = cfg.error;
+		ev.plan = NULL;
+		ev.backend = backend_name();
+		emit(&ev);
+		return;
+	}
+	pthread_mutex_lock(&lock);
+	msl_plan_reset(&plan);
+	for (i = 0; i < nstartup; i++) {
+		/*
+		 * Seccomp filters outlive execve, and a non-PIE program is
+		 * always at the same address: sealing it would make the next
+		 * non-PIE program this process execs (gcc's collect2, for
+		 * one) fail to load.  Left out, and counted in the report.
+		 */
+		if (startup[i].fixed &&
+		    msl_config()->backend_all == MSEAL_BACKEND_SECCOMP) {
+			plan.fixed++;
+			continue;
+		}
+		msl_plan_add_object(&plan, &startup[i], obj_name(&startup[i]),
+				    cfg.set);
+	}
+	msl_plan_finish(&plan, cfg.set);
+	ev.backend = backend_name();
+	if (cfg.dry_run) {
+		ev.status = "dry-run";
+		ev.usec = usec_now() - t0;
+		emit(&ev);
+	} else if (seal_plan(why, sizeof(why))) {
+		ev.status = "failed";
+		ev.reason = why;
+		ev.usec = usec_now() - t0;
+		emit(&ev);
+		if (!cfg.best_effort)
+			fatal("mseal: cannot seal %s at start-up: %s\n",
+			      program, why);
+	} else {
+		ev.status = "sealed";
+		ev.usec = usec_now() - t0;
+		emit(&ev);
+	}
+	pthread_mutex_unlock(&lock);
+	/* Objects that other constructors loaded before this one ran. */
+	if (cfg.dlopen_policy != MSL_DLOPEN_OFF)
+		handle_new(NULL, 0, NULL);
+}
+
+/*
+ * Seals the objects loaded since the last look, after a dlopen returned
+ * (handle != NULL) or at the next call after a pass-through.  Never fails
+ * the dlopen: a seal that does not work is reported and the program goes
+ * on.
+ */
+static void handle_new(const char *file, int mode, void *handle)
+{
+	struct msl_event ev = { .event = "dlopen",
+				.program = program,
+				.object = file,
+				.plan = &plan,
+				.usec = -1 };
+	struct link_map *opened = NULL;
+	bool whole_call, any = false;
+	char why[300] = "";
+	size_t i;
+
+	pthread_mutex_lock(&lock);
+	pending = false;
+	collect();
+	msl_plan_reset(&plan);
+	if (handle && dlinfo(handle, RTLD_DI_LINKMAP, &opened) != 0)
+		opened = NULL;
+	/* RTLD_NODELETE keeps the opened object, and with it its
+	 * dependencies; objects that constructors dlopen'd meanwhile are
+	 * not among them. */
+	whole_call = handle && (mode & RTLD_NODELETE) && !nested;
+	for (i = 0; i < ncur; i++) {
+		struct msl_obj *o = &cur[i];
+		bool keep = o->nodelete || whole_call;
+
+		if (was_seen(o->phdr))
+			continue;
+		if (!keep && opened && (mode & RTLD_NODELETE) &&
+		    o->name == opened->l_name)
+			keep = true;
+		if (!keep && cfg.dlopen_policy == MSL_DLOPEN_PIN &&
+		    o->name[0]) {
+			/* A second reference with RTLD_NODELETE: dlclose
+			 * then never unmaps it, so a seal leaks nothing. */
+			keep = msl_real_dlopen(o->name,
+					       RTLD_LAZY | RTLD_NOLOAD |
+						       RTLD_NODELETE) != NULL;
+			dlerror();
+		}
+		if (!keep) {
+			struct msl_event skip = { .event = "dlopen",
+						  .program = program,
+						  .object = o->name,
+						  .backend = backend_name(),
+						  .status = "skipped",
+						  .usec = -1 };
+
+			skip.reason = cfg.dlopen_policy == MSL_DLOPEN_PIN ?
+					      "could not be pinned" :
+					      "can be unloaded "
+					      "(MSEAL_RUN_DLOPEN=nodelete)";
+			emit(&skip);
+			continue;
+		}
+		any = true;
+		msl_plan_add_object(&plan, o, obj_name(o),
+				    cfg.set & ~(MSL_RUN_BIT(MSL_RUN_STACK) |
+						MSL_RUN_BIT(MSL_RUN_VDSO)));
+	}
+	remember_cur();
+	nested = false;
+	if (any) {
+		msl_plan_finish(&plan, cfg.set & ~(MSL_RUN_BIT(MSL_RUN_STACK) |
+						   MSL_RUN_BIT(MSL_RUN_VDSO)));
+		ev.backend = backend_name();
+		if (!ev.object)
+			ev.object = plan.n ? plan.r[0].object : "?";
+		if (cfg.dry_run) {
+			ev.status = "dry-run";
+		} else if (seal_plan(why, sizeof(why))) {
+			ev.status = "failed";
+			ev.reason = why;
+			if (!cfg.best_effort && !cfg.report)
+				say("mseal: cannot seal %s after dlopen: %s\n",
+				    ev.object, why);
+		} else {
+			ev.status = "sealed";
+		}
+		emit(&ev);
+	}
+	pthread_mutex_unlock(&lock);
+}
+
+/* Whether the object holding caller searches its own library path. */
+static bool caller_has_search_path(void *caller)
+{
+	struct link_map *lm = NULL;
+	const ElfW(Dyn) * d;
+	Dl_info info;
+
+	if (!dladdr1(caller, &info, (void **)&lm, RTLD_DL_LINKMAP) || !lm ||
+	    !lm->l_ld)
+		return true;
+	for (d = lm->l_ld; d->d_tag != DT_NULL; d++)
+		if (d->d_tag == DT_RPATH || d->d_tag == DT_RUNPATH)
+			return true;
+	return false;
+}
+
+/*
+ * glibc's dlopen takes its caller from its return address: it picks the
+ * namespace, $ORIGIN and the RPATH/RUNPATH search from that object.  A
+ * wrapper that calls dlopen becomes the caller, so a name that depends on
+ * the caller goes straight to the real dlopen (a tail jump keeps the
+ * return address), and what it loaded is sealed at the next dlopen.
+ * Returns 1 to wrap the call, 0 to pass it through.
+ */
+int msl_preload_route(const char *file, int mode, void *caller)
+{
+	(void)mode;
+	pthread_once(&init_once, init);
+	if (depth == 0 && pending && cfg.dlopen_policy != MSL_DLOPEN_OFF)
+		handle_new(NULL, 0, NULL);
+	if (cfg.dlopen_policy == MSL_DLOPEN_OFF || !file)
+		return 0;
+	if (depth > 0)
+		nested = true;
+	if (strchr(file, '$') ||
+	    (!strchr(file, '/') &&
+	     (any_rpath || caller_has_search_path(caller)))) {
+		pending = true;
+		return 0;
+	}
+	return 1;
+}
+
+void *msl_preload_wrapped(const char *file, int mode)
+{
+	void *h;
+	int saved;
+
+	depth++;
+	h = msl_real_dlopen(file, mode);
+	depth--;
+	if (h && depth == 0) {
+		saved = errno;
+		handle_new(file, mode, h);
+		errno = saved;
+	}
+	return h;
+}
+
+#if defined(__x86_64__)
+/*
+ * dlopen(file, mode): asks msl_preload_route() with the caller's return
+ * address, then either tail-jumps to the real dlopen, which so sees the
+ * original caller, or to the wrapper.  The stack is 16-byte aligned at the
+ * call: entry (8 mod 16) + two pushes + 8.
+ */
+__asm__(".text\n"
+	".globl dlopen\n"
+	".type dlopen, @function\n"
+	"dlopen:\n"
+	"	.cfi_startproc\n"
+#ifdef __CET__
+	"	endbr64\n"
+#endif
+	"	push %rdi\n"
+	"	.cfi_adjust_cfa_offset 8\n"
+	"	push %rsi\n"
+	"	.cfi_adjust_cfa_offset 8\n"
+	"	mov 16(%rsp), %rdx\n"
+	"	sub $8, %rsp\n"
+	"	.cfi_adjust_cfa_offset 8\n"
+	"	call msl_preload_route\n"
+	"	add $8, %rsp\n"
+	"	.cfi_adjust_cfa_offset -8\n"
+	"	pop %rsi\n"
+	"	.cfi_adjust_cfa_offset -8\n"
+	"	pop %rdi\n"
+	"	.cfi_adjust_cfa_offset -8\n"
+	"	test %eax, %eax\n"
+	"	jz 1f\n"
+	"	jmp msl_preload_wrapped\n"
+	"1:	jmp *msl_real_dlopen(%rip)\n"
+	"	.cfi_endproc\n"
+	".size dlopen, .-dlopen\n");
+#else
+/* Elsewhere every call is wrapped: names resolved through the caller's
+ * RPATH/RUNPATH see this library as the caller (see mseal-run(1)). */
+MSL_EXPORT void *dlopen(const char *file, int mode)
+{
+	msl_preload_route(file, mode, __builtin_return_address(0));
+	return msl_preload_wrapped(file, mode);
+}
+#endif

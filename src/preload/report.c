@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The report of `mseal run`: one block of text, or one JSON object on one
+ * line (JSON Lines), per sealing event.  Written with write(2) from a
+ * static buffer: stdio may not be usable yet in a constructor, and the
+ * program's own stdout/stderr buffers must stay untouched.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "preload.h"
+
+static char buf[16384];
+static size_t used;
+static int out_fd = -1;
+
+static void flush(void)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	while (off < used) {
+		n = write(out_fd, buf + off, used - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	used = 0;
+}
+
+static void put(const char *s, size_t n)
+{
+	while (n) {
+		size_t room = sizeof(buf) - used;
+		size_t k = n < room ? n : room;
+
+		memcpy(buf + used, s, k);
+		used += k;
+		s += k;
+		n -= k;
+		if (used == sizeof(buf))
+			flush();
+	}
+}
+
+__attribute__((format(printf, 1, 2))) static void putf(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		put(line,
+		    (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+}
+
+static void put_str(const char *s)
+{
+	put(s, strlen(s));
+}
+
+static void put_json_str(const char *s)
+{
+	if (!s) {
+		put_str("null");
+		return;
+	}
+	put_str("\"");
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			putf("\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			putf("\\u%04x", c);
+		else
+			put((const char *)&c, 1);
+	}
+	put_str("\"");
+}
+
+static const char *object_name(const char *o)
+{
+	return o && *o ? o : "?";
+}
+
+static void report_text(const struct msl_event *ev)
+{
+	const struct msl_plan *p = ev->plan;
+	size_t i;
+
+	putf("mseal run[%ld]: %s %s: %s", (long)getpid(), ev->event,
+	     ev->object ? ev->object : ev->program, ev->status);
+	if (ev->reason)
+		putf(": %s", ev->reason);
+	if (p) {
+		putf(", %zu ranges of %zu objects in %zu spans, %zu bytes",
+		     p->n, p->objects, p->nspans, p->bytes);
+		if (p->dropped)
+			putf(", %zu dropped (not as in /proc/self/maps)",
+			     p->dropped);
+		if (p->fixed)
+			putf(", %zu fixed-address object left out (seccomp)",
+			     p->fixed);
+		if (p->overflow)
+			putf(", %zu over the limit of %d", p->overflow,
+			     MSL_PLAN_MAX);
+		if (p->maps_err)
+			putf(", not cross-checked (/proc/self/maps: %s)",
+			     strerror(-p->maps_err));
+	}
+	putf(", backend %s", ev->backend);
+	if (ev->usec >= 0)
+		putf(", %ld us", ev->usec);
+	put_str("\n");
+	for (i = 0; p && i < p->n; i++) {
+		const struct msl_range *r = &p->r[i];
+
+		putf("  %-7s %012lx-%012lx %10lu  %s\n",
+		     msl_run_kind_names[r->kind], (unsigned long)r->start,
+		     (unsigned long)r->end, (unsigned long)(r->end - r->start),
+		     object_name(r->object));
+	}
+}
+
+static void report_json(const struct msl_event *ev)
+{
+	const struct msl_plan *p = ev->plan;
+	size_t i;
+
+	putf("{\"pid\":%ld,\"event\":", (long)getpid());
+	put_json_str(ev->event);
+	put_str(",\"program\":");
+	put_json_str(ev->program);
+	put_str(",\"object\":");
+	put_json_str(ev->object);
+	put_str(",\"status\":");
+	put_json_str(ev->status);
+	put_str(",\"reason\":");
+	put_json_str(ev->reason);
+	put_str(",\"backend\":");
+	put_json_str(ev->backend);
+	put_str(",\"classes\":\"all\"");
+	if (ev->usec >= 0)
+		putf(",\"usec\":%ld", ev->usec);
+	if (p) {
+		putf(",\"ranges\":%zu,\"objects\":%zu,\"spans\":%zu,"
+		     "\"bytes\":%zu,\"dropped\":%zu,\"overflow\":%zu,"
+		     "\"fixed_skipped\":%zu,\"maps_checked\":%s,\"sealed\":[",
+		     p->n, p->objects, p->nspans, p->bytes, p->dropped,
+		     p->overflow, p->fixed, p->maps_err ? "false" : "true");
+		for (i = 0; i < p->n; i++) {
+			const struct msl_range *r = &p->r[i];
+
+			putf("%s{\"kind\":\"%s\",\"start\":\"0x%lx\","
+			     "\"end\":\"0x%lx\",\"bytes\":%lu,\"object\":",
+			     i ? "," : "", msl_run_kind_names[r->kind],
+			     (unsigned long)r->start, (unsigned long)r->end,
+			     (unsigned long)(r->end - r->start));
+			put_json_str(object_name(r->object));
+			put_str("}");
+		}
+		put_str("]");
+	}
+	put_str("}\n");
+}
+
+void msl_report(const struct msl_report_cfg *cfg, const struct msl_event *ev)
+{
+	int saved = errno;
+
+	if (cfg->fd < 0)
+		return;
+	out_fd = cfg->fd;
+	if (cfg->json)
+		report_json(ev);
+	else
+		report_text(ev);
+	flush();
+	errno = saved;
+}

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A program for the shell tests of `mseal run`.  It tells which parts of
+ * itself are sealed by behaviour, not through /proc/PID/smaps, so that it
+ * works for both backends: mprotect(2) to the protection a page already
+ * has changes nothing, and fails with EPERM exactly when the page is sealed.
+ *
+ *   run-helper check                 one line "KIND sealed|unsealed" per part
+ *   run-helper dlopen PATH [nodelete] open, check, close, check
+ *   run-helper dlopen-bare NAME      dlopen a bare name found via RUNPATH
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <link.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static const char rodata[] = "read-only data of run-helper";
+static char data[64] = "writable data";
+static uintptr_t relro_page;
+
+static uintptr_t page_of(const void *p)
+{
+	return (uintptr_t)p & ~((uintptr_t)sysconf(_SC_PAGESIZE) - 1);
+}
+
+static const char *state(const void *addr, int prot)
+{
+	void *page = (void *)page_of(addr);
+
+	if (mprotect(page, (size_t)sysconf(_SC_PAGESIZE), prot) == 0)
+		return "unsealed";
+	if (errno == EPERM)
+		return "sealed";
+	return strerror(errno);
+}
+
+static int relro_fn(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	uintptr_t ps = (uintptr_t)sysconf(_SC_PAGESIZE);
+	int i;
+
+	(void)size;
+	(void)arg;
+	/* The first object is the program itself. */
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+
+		uintptr_t start = info->dlpi_addr + ph->p_vaddr;
+
+		/* ld.so protects whole pages only: both ends round down. */
+		if (ph->p_type == PT_GNU_RELRO &&
+		    ((start + ph->p_memsz) & ~(ps - 1)) > (start & ~(ps - 1)))
+			relro_page = start & ~(ps - 1);
+	}
+	return 1;
+}
+
+static int check(void)
+{
+	int local = 0;
+
+	dl_iterate_phdr(relro_fn, NULL);
+	printf("text %s\n", state((const void *)check, PROT_READ | PROT_EXEC));
+	printf("rodata %s\n", state(rodata, PROT_READ));
+	if (relro_page)
+		printf("relro %s\n", state((void *)relro_page, PROT_READ));
+	else
+		printf("relro none\n");
+	printf("data %s\n", state(data, PROT_READ | PROT_WRITE));
+	printf("stack %s\n", state(&local, PROT_READ | PROT_WRITE));
+	printf("libc-text %s\n",
+	       state((const void *)getpid, PROT_READ | PROT_EXEC));
+	return 0;
+}
+
+static int do_dlopen(const char *path, int nodelete)
+{
+	int (*fn)(int);
+	void *h = dlopen(path, RTLD_NOW | (nodelete ? RTLD_NODELETE : 0));
+	uintptr_t page;
+
+	if (!h) {
+		printf("dlopen failed: %s\n", dlerror());
+		return 1;
+	}
+	fn = (int (*)(int))dlsym(h, "msl_dltest_fn");
+	if (!fn || fn(1) != 2) {
+		printf("dlsym failed\n");
+		return 1;
+	}
+	page = page_of((const void *)fn);
+	printf("dlopen-text %s\n",
+	       state((const void *)page, PROT_READ | PROT_EXEC));
+	printf("dlclose %s\n", dlclose(h) == 0 ? "ok" : dlerror());
+	printf("after-dlclose %s\n",
+	       msync((void *)page, 1, 0) == 0 ? "mapped" : "unmapped");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 2 && !strcmp(argv[1], "check"))
+		return check();
+	if (argc >= 3 && !strcmp(argv[1], "dlopen"))
+		return do_dlopen(argv[2],
+				 argc > 3 && !strcmp(argv[3], "nodelete"));
+	if (argc == 3 && !strcmp(argv[1], "dlopen-bare")) {
+		void *h = dlopen(argv[2], RTLD_NOW);
+
+		printf("dlopen-bare %s\n", h ? "ok" : dlerror());
+		return h ? 0 : 1;
+	}
+	fprintf(stderr, "usage: run-helper check | dlopen PATH [nodelete] | "
+			"dlopen-bare NAME\n");
+	return 2;
+}
