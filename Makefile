@@ -104,6 +104,11 @@ TEST_ENV = MSEAL_TOOL=$(abspath $(TOOL)) MSEAL=$(abspath $(TOOL)) \
 check: $(TEST_BIN) $(TOOL)
 	$(Q)$(TEST_ENV) $(TEST_BIN) $(TESTFLAGS)
 
+# The suite on Debian's 6.1 (no mseal) and 6.12 kernels under QEMU, with a
+# static build; downloads and images are cached in $(B)/kernels.
+check-kernels:
+	$(Q)MAKE="$(MAKE)" test/kernels/check-kernels.sh $(B)/kernels
+
 check-exports: $(SHLIB)
 	$(Q)test/check-exports.sh $(SHLIB) src/libmseal.map
 
@@ -152,4 +157,5 @@ uninstall:
 clean:
 	rm -rf $(B) build-*
 
-.PHONY: all examples check check-exports check-style fuzz install uninstall clean
+.PHONY: all examples check check-kernels check-exports check-style fuzz \
+	install uninstall clean
