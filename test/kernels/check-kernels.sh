@@ -101,20 +101,22 @@ apt_update() {
 	apt-get update -qq || die "apt-get update failed"
 }
 
-# Prints "VERSION NAME" of the newest package matching the pattern.
+# Prints "VERSION NAME" of the newest package matching the pattern.  One
+# apt-cache show for all candidates: each call reads the whole cache.
 newest_package() {
-	local name ver best_name='' best_ver=''
+	local names name ver best_name='' best_ver=''
 
-	for name in $(apt-cache search --names-only "^$1\$" | cut -d' ' -f1); do
-		ver=$(apt-cache show --no-all-versions "$name" |
-			sed -n 's/^Version: //p' | head -n 1)
-		[ -n "$ver" ] || continue
+	mapfile -t names < <(apt-cache search --names-only "^$1\$" |
+		cut -d' ' -f1)
+	[ ${#names[@]} -gt 0 ] || return 1
+	while read -r name ver; do
 		if [ -z "$best_ver" ] ||
 			dpkg --compare-versions "$ver" gt "$best_ver"; then
 			best_ver=$ver
 			best_name=$name
 		fi
-	done
+	done < <(apt-cache show --no-all-versions "${names[@]}" |
+		awk '/^Package: / { p = $2 } /^Version: / { print p, $2 }')
 	[ -n "$best_name" ] && echo "$best_ver $best_name"
 }
 
@@ -190,12 +192,8 @@ initrd=$out/initramfs.cpio.gz
 rm -rf "$root"
 mkdir -p "$root/bin" "$root/libmseal/build/test" "$root/libmseal/include" \
 	"$root/libmseal/test"
+# /init links the applets (busybox --install) at boot.
 cp "$busybox" "$root/bin/busybox"
-# Every applet as a symlink, so the tests' /bin/sh and /bin/rm exist.
-for applet in $("$busybox" --list-full); do
-	mkdir -p "$root/$(dirname "$applet")"
-	[ -e "$root/$applet" ] || ln -s /bin/busybox "$root/$applet"
-done
 cp "$srcdir/test/kernels/init" "$root/init"
 chmod 0755 "$root/init"
 cp "$static/mseal" "$root/libmseal/build/mseal"
