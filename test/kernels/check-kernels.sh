@@ -258,7 +258,9 @@ for i in "${!labels[@]}"; do
 	fi
 	say "Linux $label: ${secs}s, console log $log"
 	if ! grep -q '^=== check-kernels: done$' "$log"; then
-		say "Linux $label: the guest never finished (see $log)"
+		# CI keeps no files: the console's last words go to the output.
+		say "Linux $label: the guest never finished; the console ended:"
+		tail -n 15 "$log" | sed 's/^/  | /'
 		failed=1
 	fi
 	for b in "${runs[@]}"; do
