@@ -63,7 +63,7 @@ out=$(cd "$1" && pwd)
 
 for t in apt-cache apt-get dpkg dpkg-deb cpio gzip timeout ldd "$qemu"; do
 	command -v "$t" >/dev/null ||
-		die "$t not found (apt-get install qemu-system-x86 busybox-static cpio)"
+		die "$t not found (install qemu-system-x86 busybox-static cpio)"
 done
 busybox=/bin/busybox
 [ -x "$busybox" ] || die "$busybox not found (apt-get install busybox-static)"
@@ -134,6 +134,48 @@ cached_deb() {
 	return 1
 }
 
+# Downloads NAME at VERSION into $debs.
+download() {
+	local sandbox=()
+
+	# As root, apt drops to _apt, which may not write here.
+	[ "$(id -u)" -ne 0 ] || sandbox=(-o APT::Sandbox::User=root)
+	(cd "$debs" && apt-get download -q "${sandbox[@]}" "$1=$2")
+}
+
+# Sets name, ver and vmlinuz for the newest package matching the pattern,
+# downloading and extracting it unless that was done before.
+fetch_kernel() {
+	local found deb tmp image
+
+	found=$(newest_package "$1") ||
+		{ apt_update && found=$(newest_package "$1"); } ||
+		die "no package matches $1 (apt-cache search)"
+	ver=${found%% *}
+	name=${found#* }
+	vmlinuz=$out/vmlinuz/${name}_$ver
+	[ ! -s "$vmlinuz" ] || return 0
+	if ! deb=$(cached_deb "$name" "$ver"); then
+		say "download $name $ver"
+		if ! download "$name" "$ver"; then
+			# A stale index names files the mirror has dropped.
+			apt_update || die "apt-get download $name=$ver failed"
+			fetch_kernel "$1"
+			return
+		fi
+		deb=$(cached_deb "$name" "$ver") ||
+			die "apt-get download left no $name $ver in $debs"
+	fi
+	say "extract vmlinuz from $(basename "$deb")"
+	tmp=$(mktemp -d "$out/extract.XXXXXX")
+	dpkg-deb -x "$deb" "$tmp"
+	image=("$tmp"/boot/vmlinuz-*)
+	[ -f "${image[0]}" ] || die "no boot/vmlinuz-* in $deb"
+	cp "${image[0]}" "$vmlinuz.tmp"
+	mv "$vmlinuz.tmp" "$vmlinuz"
+	rm -rf "$tmp"
+}
+
 labels=()
 versions=()
 kernels=()
@@ -142,43 +184,7 @@ while read -r label pattern; do
 	if [ -n "$only" ] && ! [[ " $only " == *" $label "* ]]; then
 		continue
 	fi
-	found=$(newest_package "$pattern") ||
-		{ apt_update && found=$(newest_package "$pattern"); } ||
-		die "no package matches $pattern (apt-cache search)"
-	ver=${found%% *}
-	name=${found#* }
-	vmlinuz=$out/vmlinuz/${name}_$ver
-	if [ ! -s "$vmlinuz" ]; then
-		if ! deb=$(cached_deb "$name" "$ver"); then
-			say "download $name $ver"
-			# As root, apt drops to _apt, which may not write here.
-			sandbox=()
-			[ "$(id -u)" -ne 0 ] || sandbox=(-o APT::Sandbox::User=root)
-			if ! (cd "$debs" && apt-get download -q "${sandbox[@]}" \
-				"$name=$ver"); then
-				# A stale index names files the mirror dropped.
-				apt_update || die "apt-get download $name=$ver failed"
-				found=$(newest_package "$pattern") ||
-					die "no package matches $pattern"
-				ver=${found%% *}
-				name=${found#* }
-				vmlinuz=$out/vmlinuz/${name}_$ver
-				(cd "$debs" && apt-get download -q "${sandbox[@]}" \
-					"$name=$ver") ||
-					die "apt-get download $name=$ver failed"
-			fi
-			deb=$(cached_deb "$name" "$ver") ||
-				die "apt-get download left no $name $ver in $debs"
-		fi
-		say "extract vmlinuz from $(basename "$deb")"
-		tmp=$(mktemp -d "$out/extract.XXXXXX")
-		dpkg-deb -x "$deb" "$tmp"
-		image=("$tmp"/boot/vmlinuz-*)
-		[ -f "${image[0]}" ] || die "no boot/vmlinuz-* in $deb"
-		cp "${image[0]}" "$vmlinuz.tmp"
-		mv "$vmlinuz.tmp" "$vmlinuz"
-		rm -rf "$tmp"
-	fi
+	fetch_kernel "$pattern"
 	labels+=("$label")
 	versions+=("$ver")
 	kernels+=("$vmlinuz")
@@ -227,6 +233,10 @@ append+=" MSEAL_KERNELS_TEST_TIMEOUT=$test_timeout"
 append+=" MSEAL_KERNELS_RUN_TIMEOUT=$run_timeout"
 [ -z "$filter" ] || append+=" MSEAL_KERNELS_FILTER=$filter"
 
+# The runner's last line.
+summary_line='^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$'
+row() { printf '%-20s %-8s %6s %6s %7s  %s\n' "$@"; }
+
 table=()
 failed=0
 for i in "${!labels[@]}"; do
@@ -265,12 +275,14 @@ for i in "${!labels[@]}"; do
 	fi
 	for b in "${runs[@]}"; do
 		# The run's lines, from its begin to its end marker.
-		block=$(sed -n "/^=== check-kernels: begin run $b\$/,/^=== check-kernels: end run $b status /p" "$log")
+		first="^=== check-kernels: begin run $b\$"
+		last="^=== check-kernels: end run $b status "
+		block=$(sed -n "/$first/,/$last/p" "$log")
 		summary=$(printf '%s\n' "$block" |
-			grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' |
+			grep -E "$summary_line" |
 			tail -n 1) || true
 		end=$(printf '%s\n' "$block" |
-			sed -n "s/^=== check-kernels: end run $b status //p")
+			sed -n "s/$last\([0-9]\{1,3\}\)\$/\1/p")
 		if [ -z "$summary" ]; then
 			p=- f=- s=-
 		else
@@ -292,13 +304,12 @@ for i in "${!labels[@]}"; do
 			result=ok
 		fi
 		[ "$result" = ok ] || failed=1
-		table+=("$(printf '%-20s %-8s %6s %6s %7s  %s' \
-			"${versions[$i]}" "$b" "$p" "$f" "$s" "$result")")
+		table+=("$(row "${versions[i]}" "$b" "$p" "$f" "$s" "$result")")
 	done
 done
 
 echo
-printf '%-20s %-8s %6s %6s %7s  %s\n' kernel backend passed failed skipped result
+row kernel backend passed failed skipped result
 printf '%s\n' "${table[@]}"
 if [ "$failed" -ne 0 ]; then
 	say "FAILED (console logs in $logs)"
