@@ -161,6 +161,11 @@ check: $(TEST_BIN) $(TOOL) $(PRELOAD) $(HELPERS)
 bench-run: $(TOOL) $(PRELOAD)
 	$(Q)MSEAL=$(abspath $(TOOL)) bench/run-startup.sh
 
+# The suite on Debian's 6.1 (no mseal) and 6.12 kernels under QEMU, with a
+# static build; downloads and images are cached in $(B)/kernels.
+check-kernels:
+	$(Q)MAKE="$(MAKE)" test/kernels/check-kernels.sh $(B)/kernels
+
 check-exports: $(SHLIB) $(PRELOAD)
 	$(Q)test/check-exports.sh $(SHLIB) src/libmseal.map
 	$(Q)test -z "$$(nm -D --defined-only $(PRELOAD) | \
@@ -231,5 +236,6 @@ uninstall:
 clean:
 	rm -rf $(B) build-*
 
-.PHONY: all examples check bench-run check-exports check-style fuzz fuzz-tool \
+.PHONY: all examples check check-kernels bench-run check-exports check-style \
+	fuzz fuzz-tool \
 	install uninstall clean

@@ -1,0 +1,318 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# The kernel matrix: boots Debian's own cloud kernels under QEMU, one
+# without mseal(2) (6.1) and one with it (6.12), and runs the suite in each
+# once per backend.  Fails when a run has a failing test, hangs, or never
+# prints the runner's summary line.
+#
+# usage: test/kernels/check-kernels.sh OUTDIR     (make check-kernels)
+#
+# OUTDIR caches the .deb files, the extracted kernels, a static build of
+# the suite and the initramfs, so a second run downloads nothing.
+#
+# Environment (all optional):
+#   KERNELS_BACKENDS      runs per kernel, comma-separated (auto,seccomp)
+#   KERNELS_TEST_TIMEOUT  the runner's per-test -T inside the guest (60:
+#                         twice the default, for TCG emulation)
+#   KERNELS_RUN_TIMEOUT   one backend's whole run inside the guest (180)
+#   KERNELS_BOOT_TIMEOUT  one boot, outside QEMU (30 + runs x (run + 10))
+#   KERNELS_FILTER        the runner's -t: only tests whose name has this
+#   KERNELS_ONLY          boot only the kernels with these labels (6.1 6.12)
+#   QEMU                  the emulator (qemu-system-x86_64)
+#   QEMU_FLAGS            added to its command line (say, -accel kvm)
+#   MAKE                  make for the static build (make)
+#
+# A whole run takes a few seconds today; the defaults keep even a matrix
+# where every run hangs under 15 minutes (2 x (30 + 2 x 190) s).
+set -euo pipefail
+
+# label, and the apt-cache search pattern for its package.  The newest
+# version of any matching package wins.
+KERNELS='
+6.1	linux-image-6\.1\.0-[0-9]+-cloud-amd64-unsigned
+6.12	linux-image-6\.12\.[0-9]+.*-cloud-amd64-unsigned
+'
+
+backends=${KERNELS_BACKENDS:-auto,seccomp}
+test_timeout=${KERNELS_TEST_TIMEOUT:-60}
+run_timeout=${KERNELS_RUN_TIMEOUT:-180}
+filter=${KERNELS_FILTER:-}
+only=${KERNELS_ONLY:-}
+qemu=${QEMU:-qemu-system-x86_64}
+make=${MAKE:-make}
+
+die() {
+	printf 'check-kernels: %s\n' "$*" >&2
+	exit 1
+}
+say() { printf 'check-kernels: %s\n' "$*"; }
+
+[ $# -eq 1 ] || die "usage: $0 OUTDIR"
+case "$backends" in
+*[!a-z,]* | '' | ,* | *, | *,,*) die "bad KERNELS_BACKENDS: '$backends'" ;;
+esac
+for v in "$test_timeout" "$run_timeout" "${KERNELS_BOOT_TIMEOUT:-0}"; do
+	case "$v" in '' | *[!0-9]*) die "bad timeout: '$v'" ;; esac
+done
+case "$filter" in *[[:space:]]*) die "KERNELS_FILTER has a space" ;; esac
+
+srcdir=$(cd "$(dirname "$0")/../.." && pwd)
+mkdir -p "$1"
+out=$(cd "$1" && pwd)
+
+for t in apt-cache apt-get dpkg dpkg-deb cpio gzip timeout ldd "$qemu"; do
+	command -v "$t" >/dev/null ||
+		die "$t not found (install qemu-system-x86 busybox-static cpio)"
+done
+busybox=/bin/busybox
+[ -x "$busybox" ] || die "$busybox not found (apt-get install busybox-static)"
+# A dynamic busybox (package busybox) would need a loader in the initramfs.
+if ldd "$busybox" >/dev/null 2>&1; then
+	die "$busybox is dynamically linked (apt-get install busybox-static)"
+fi
+
+# ---- the suite and the tool, statically linked ---------------------------
+
+static=$out/static
+say "static build in $static"
+"$make" -s -C "$srcdir" B="$static" EXTRA_LDFLAGS=-static \
+	"$static/test/mseal-tests" "$static/mseal"
+for f in "$static/test/mseal-tests" "$static/mseal"; do
+	if ldd "$f" >/dev/null 2>&1; then
+		die "$f is not statically linked"
+	fi
+done
+# It must at least start here before it is worth a boot.
+"$static/mseal" --version >/dev/null || die "$static/mseal does not run"
+"$static/test/mseal-tests" -l >/dev/null ||
+	die "$static/test/mseal-tests does not run"
+
+# ---- kernels: newest package per label, downloaded once ------------------
+
+debs=$out/debs
+mkdir -p "$debs" "$out/vmlinuz"
+updated=no
+
+apt_update() {
+	[ "$updated" = no ] || return 1
+	updated=yes
+	say "apt-get update"
+	apt-get update -qq || die "apt-get update failed"
+}
+
+# Prints "VERSION NAME" of the newest package matching the pattern.  One
+# apt-cache show for all candidates: each call reads the whole cache.
+newest_package() {
+	local names name ver best_name='' best_ver=''
+
+	mapfile -t names < <(apt-cache search --names-only "^$1\$" |
+		cut -d' ' -f1)
+	[ ${#names[@]} -gt 0 ] || return 1
+	while read -r name ver; do
+		if [ -z "$best_ver" ] ||
+			dpkg --compare-versions "$ver" gt "$best_ver"; then
+			best_ver=$ver
+			best_name=$name
+		fi
+	done < <(apt-cache show --no-all-versions "${names[@]}" |
+		awk '/^Package: / { p = $2 } /^Version: / { print p, $2 }')
+	[ -n "$best_name" ] && echo "$best_ver $best_name"
+}
+
+# The cached .deb of NAME at VERSION, if any.
+cached_deb() {
+	local f
+
+	for f in "$debs/$1"_*.deb; do
+		[ -f "$f" ] || continue
+		if [ "$(dpkg-deb -f "$f" Version)" = "$2" ]; then
+			echo "$f"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# Downloads NAME at VERSION into $debs.
+download() {
+	local sandbox=()
+
+	# As root, apt drops to _apt, which may not write here.
+	[ "$(id -u)" -ne 0 ] || sandbox=(-o APT::Sandbox::User=root)
+	(cd "$debs" && apt-get download -q "${sandbox[@]}" "$1=$2")
+}
+
+# Sets name, ver and vmlinuz for the newest package matching the pattern,
+# downloading and extracting it unless that was done before.
+fetch_kernel() {
+	local found deb tmp image
+
+	found=$(newest_package "$1") ||
+		{ apt_update && found=$(newest_package "$1"); } ||
+		die "no package matches $1 (apt-cache search)"
+	ver=${found%% *}
+	name=${found#* }
+	vmlinuz=$out/vmlinuz/${name}_$ver
+	[ ! -s "$vmlinuz" ] || return 0
+	if ! deb=$(cached_deb "$name" "$ver"); then
+		say "download $name $ver"
+		if ! download "$name" "$ver"; then
+			# A stale index names files the mirror has dropped.
+			apt_update || die "apt-get download $name=$ver failed"
+			fetch_kernel "$1"
+			return
+		fi
+		deb=$(cached_deb "$name" "$ver") ||
+			die "apt-get download left no $name $ver in $debs"
+	fi
+	say "extract vmlinuz from $(basename "$deb")"
+	tmp=$(mktemp -d "$out/extract.XXXXXX")
+	dpkg-deb -x "$deb" "$tmp"
+	image=("$tmp"/boot/vmlinuz-*)
+	[ -f "${image[0]}" ] || die "no boot/vmlinuz-* in $deb"
+	cp "${image[0]}" "$vmlinuz.tmp"
+	mv "$vmlinuz.tmp" "$vmlinuz"
+	rm -rf "$tmp"
+}
+
+labels=()
+versions=()
+kernels=()
+while read -r label pattern; do
+	[ -n "$label" ] || continue
+	if [ -n "$only" ] && ! [[ " $only " == *" $label "* ]]; then
+		continue
+	fi
+	fetch_kernel "$pattern"
+	labels+=("$label")
+	versions+=("$ver")
+	kernels+=("$vmlinuz")
+done <<<"$KERNELS"
+[ ${#labels[@]} -gt 0 ] || die "KERNELS_ONLY='$only' names no kernel"
+
+# ---- initramfs ------------------------------------------------------------
+
+root=$out/initramfs
+initrd=$out/initramfs.cpio.gz
+rm -rf "$root"
+mkdir -p "$root/bin" "$root/libmseal/build/test" "$root/libmseal/include" \
+	"$root/libmseal/test"
+# /init links the applets (busybox --install) at boot.
+cp "$busybox" "$root/bin/busybox"
+cp "$srcdir/test/kernels/init" "$root/init"
+chmod 0755 "$root/init"
+cp "$static/mseal" "$root/libmseal/build/mseal"
+cp "$static/test/mseal-tests" "$root/libmseal/build/test/mseal-tests"
+# The shell tests expect the checkout's layout under MSEAL_SRCDIR.
+cp "$srcdir/include/mseal.h" "$root/libmseal/include/"
+cp -r "$srcdir/test/shell" "$root/libmseal/test/shell"
+
+# Rebuild the archive only when its contents changed.
+sum=$(cd "$root" && find . -type f -print0 | LC_ALL=C sort -z |
+	xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+sum=$sum-$(cd "$root" && find . | LC_ALL=C sort | sha256sum | cut -d' ' -f1)
+if [ ! -s "$initrd" ] || [ "$(cat "$initrd.sum" 2>/dev/null)" != "$sum" ]; then
+	say "initramfs $initrd"
+	(cd "$root" && find . | LC_ALL=C sort |
+		cpio -o -H newc -R 0:0 --quiet) | gzip -6 >"$initrd.tmp"
+	mv "$initrd.tmp" "$initrd"
+	echo "$sum" >"$initrd.sum"
+fi
+
+# ---- boot each kernel ------------------------------------------------------
+
+logs=$out/logs
+mkdir -p "$logs"
+IFS=, read -r -a runs <<<"$backends"
+read -r -a qemu_flags <<<"${QEMU_FLAGS:-}"
+# Boot (~3 s), the probe, every run to its limit, and slack for power-off.
+boot_timeout=${KERNELS_BOOT_TIMEOUT:-$((30 + ${#runs[@]} * (run_timeout + 10)))}
+append="console=ttyS0 panic=-1 MSEAL_KERNELS_BACKENDS=$backends"
+append+=" MSEAL_KERNELS_TEST_TIMEOUT=$test_timeout"
+append+=" MSEAL_KERNELS_RUN_TIMEOUT=$run_timeout"
+[ -z "$filter" ] || append+=" MSEAL_KERNELS_FILTER=$filter"
+
+# The runner's last line.
+summary_line='^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$'
+row() { printf '%-20s %-8s %6s %6s %7s  %s\n' "$@"; }
+
+table=()
+failed=0
+for i in "${!labels[@]}"; do
+	label=${labels[$i]}
+	log=$logs/$label.log
+	say "boot Linux ${versions[$i]} ($(basename "${kernels[$i]}"))"
+	echo "================ Linux $label (${versions[$i]}) ================"
+	start=$(date +%s)
+	# -cpu max: protection keys and the rest, so fewer tests skip for
+	# want of a CPU feature.  The console is copied to the log raw and to
+	# the terminal from init's first line on, without the boot messages.
+	set +e
+	timeout -s KILL "$boot_timeout" "$qemu" -nographic -no-reboot \
+		-m 1G -smp 2 -cpu max -kernel "${kernels[$i]}" \
+		-initrd "$initrd" -append "$append" "${qemu_flags[@]}" \
+		</dev/null 2>&1 | tr -d '\r' | tee "$log" |
+		sed -n '/^=== check-kernels: kernel /,$p'
+	status=("${PIPESTATUS[@]}")
+	set -e
+	secs=$(($(date +%s) - start))
+	# Even with every run reported, a guest that does not power off
+	# cleanly is a broken matrix: fail it too.
+	if [ "${status[0]}" -eq 137 ]; then
+		say "Linux $label: QEMU killed after ${boot_timeout}s (hang)"
+		failed=1
+	elif [ "${status[0]}" -ne 0 ]; then
+		say "Linux $label: QEMU exited with status ${status[0]}"
+		failed=1
+	fi
+	say "Linux $label: ${secs}s, console log $log"
+	if ! grep -q '^=== check-kernels: done$' "$log"; then
+		# CI keeps no files: the console's last words go to the output.
+		say "Linux $label: the guest never finished; the console ended:"
+		tail -n 15 "$log" | sed 's/^/  | /'
+		failed=1
+	fi
+	for b in "${runs[@]}"; do
+		# The run's lines, from its begin to its end marker.
+		first="^=== check-kernels: begin run $b\$"
+		last="^=== check-kernels: end run $b status "
+		block=$(sed -n "/$first/,/$last/p" "$log")
+		summary=$(printf '%s\n' "$block" |
+			grep -E "$summary_line" |
+			tail -n 1) || true
+		end=$(printf '%s\n' "$block" |
+			sed -n "s/$last\([0-9]\{1,3\}\)\$/\1/p")
+		if [ -z "$summary" ]; then
+			p=- f=- s=-
+		else
+			read -r p _ f _ s _ <<<"$summary"
+		fi
+		if [ -z "$block" ]; then
+			result="FAIL: never started"
+		elif [ -z "$end" ]; then
+			result="FAIL: hung or crashed"
+		elif [ "$end" -eq 137 ]; then
+			result="FAIL: hung, killed after ${run_timeout}s"
+		elif [ -z "$summary" ]; then
+			result="FAIL: no summary line (status $end)"
+		elif [ "$f" -ne 0 ]; then
+			result="FAIL: $f failed"
+		elif [ "$end" -ne 0 ]; then
+			result="FAIL: status $end"
+		else
+			result=ok
+		fi
+		[ "$result" = ok ] || failed=1
+		table+=("$(row "${versions[i]}" "$b" "$p" "$f" "$s" "$result")")
+	done
+done
+
+echo
+row kernel backend passed failed skipped result
+printf '%s\n' "${table[@]}"
+if [ "$failed" -ne 0 ]; then
+	say "FAILED (console logs in $logs)"
+	exit 1
+fi
+say "all runs passed"
