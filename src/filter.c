@@ -331,10 +331,9 @@ static void range_addr_down(struct gen *g, unsigned int i)
 
 /*
  * Length args[i] rounded up to a page, into M_ELO (low) and M_TMP (high).
- * A length whose rounding overflows, or that is 0, is allowed: every
- * dispatched call answers it with EINVAL or 0 before looking at seals.
+ * A length whose rounding overflows, or that is 0, jumps to l_bad.
  */
-static void range_len_up(struct gen *g, unsigned int i)
+static void range_len_up_or(struct gen *g, unsigned int i, uint32_t l_bad)
 {
 	uint32_t l_carry = label(g), l_hi = label(g), l_ok = label(g);
 
@@ -350,13 +349,22 @@ static void range_len_up(struct gen *g, unsigned int i)
 	st(g, M_ELO);
 	ld_abs(g, ARG_HI(i));
 	insn(g, BPF_ALU | BPF_ADD | BPF_K, 1);
-	jcond(g, BPF_JEQ, 0, g->l_allow, NEXT);
+	jcond(g, BPF_JEQ, 0, l_bad, NEXT);
 	place(g, l_hi);
 	st(g, M_TMP);
 	jcond(g, BPF_JEQ, 0, NEXT, l_ok);
 	ld_mem(g, M_ELO);
-	jcond(g, BPF_JEQ, 0, g->l_allow, NEXT);
+	jcond(g, BPF_JEQ, 0, l_bad, NEXT);
 	place(g, l_ok);
+}
+
+/*
+ * The same where such a length is allowed: every dispatched call answers
+ * it with EINVAL or 0 before looking at seals.
+ */
+static void range_len_up(struct gen *g, unsigned int i)
+{
+	range_len_up_or(g, i, g->l_allow);
 }
 
 /* Length args[i] rounded down (remap_file_pages); 0 is allowed. */
@@ -624,13 +632,18 @@ static void h_mmap(struct gen *g)
 }
 
 /*
- * mremap: the source is refused when the mapping at old_address is sealed
- * (the kernel checks that one mapping); the destination of MREMAP_FIXED
- * after the main tree allows the source (CONT_MREMAP).
+ * mremap: the source is [old_address, + old_len).  The kernel's mseal
+ * checks only the mapping at old_address, because its seals split
+ * mappings; seccomp seals do not, and a move takes the whole source while
+ * a shrink unmaps its tail (with no check of the seal at all before 6.10).
+ * old_len 0 (or rounding to 0) still names the mapping at old_address: a
+ * page.  The destination of MREMAP_FIXED is checked after the main tree
+ * allows the source (CONT_MREMAP).
  */
 static void h_mremap(struct gen *g)
 {
 	uint32_t l_src = label(g), l_addr = label(g);
+	uint32_t l_page = label(g), l_len = label(g);
 
 	ld_abs(g, ARG_HI(3));
 	jcond(g, BPF_JEQ, 0, NEXT, g->l_allow);
@@ -647,7 +660,11 @@ static void h_mremap(struct gen *g)
 	place(g, l_addr);
 	range_addr(g, 0, true);
 	range_len_up(g, 2); /* new_len 0 is EINVAL */
+	range_len_up_or(g, 1, l_page);
+	ja(g, l_len);
+	place(g, l_page);
 	range_len_page(g);
+	place(g, l_len);
 	range_end(g);
 	to_main(g, CONT_MREMAP);
 }
