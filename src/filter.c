@@ -6,9 +6,9 @@
  *
  *   ld arch; x86-64? -> ld nr; x32 bit? -> refuse memory calls
  *                       memory call? -> its handler; else ALLOW
- *            i386?   -> ALLOW, or refuse memory calls outright when a
- *                       sealed range lies below 4 GiB (the only addresses
- *                       a 32-bit call can name)
+ *            i386?   -> refuse shmat, shmdt, ipc, brk outright; the other
+ *                       memory calls too when a sealed range lies below
+ *                       8 GiB (what a 32-bit start and length can reach)
  *   handlers: check the arguments the kernel would reject first (those
  *             calls are allowed: the kernel answers EINVAL itself), compute
  *             the call's range [a, e) as two 32-bit halves in M[0..3]
@@ -87,7 +87,7 @@ struct gen {
 	struct msl_frange *disc_r; /* the discard-protected ones, merged */
 	size_t ndisc;
 	uint64_t heap_end; /* highest end of a [heap] piece, 0 if none */
-	bool low;	   /* a range starts below 4 GiB */
+	bool low;	   /* a range starts below 8 GiB */
 	unsigned int classes;
 
 	uint32_t l_allow, l_eperm, l_zero;
@@ -776,7 +776,12 @@ static void h_process_madvise(struct gen *g)
 	ja(g, g->l_allow);
 }
 
-enum { NEED_HEAP = 1, NEED_DISC = 2 };
+/*
+ * ANY32: through int 0x80 the call reaches any address, not just the 8 GiB
+ * that a 32-bit start plus a 32-bit length can: shmat and shmdt act on a
+ * whole segment of invisible size, brk on the whole break.
+ */
+enum { NEED_HEAP = 1, NEED_DISC = 2, ANY32 = 4 };
 
 static const struct call {
 	uint32_t nr;	   /* x86-64 */
@@ -788,10 +793,10 @@ static const struct call {
 	{ 11, { 91 }, MSEAL_BASE, 0, h_munmap },
 	{ 25, { 163 }, MSEAL_BASE, 0, h_mremap },
 	{ 9, { 90, 192 }, MSEAL_BASE, 0, h_mmap },
-	{ 67, { 398, 117 /* ipc */ }, MSEAL_BASE, 0, h_shmdt },
-	{ 30, { 397 }, MSEAL_BASE, 0, h_shmat },
+	{ 67, { 398, 117 /* ipc */ }, MSEAL_BASE, ANY32, h_shmdt },
+	{ 30, { 397 }, MSEAL_BASE, ANY32, h_shmat },
 	{ 216, { 257 }, MSEAL_BASE, 0, h_remap_file_pages },
-	{ 12, { 45 }, MSEAL_BASE, NEED_HEAP, h_brk },
+	{ 12, { 45 }, MSEAL_BASE, NEED_HEAP | ANY32, h_brk },
 	{ 10, { 125 }, MSEAL_PROT, 0, h_mprotect },
 	{ 329, { 380 }, MSEAL_PROT, 0, NULL }, /* pkey_mprotect */
 	{ 28, { 219 }, MSEAL_DISCARD, NEED_DISC, h_madvise },
@@ -844,18 +849,17 @@ static void program(struct gen *g)
 	}
 	ret(g, RET_ALLOW);
 
-	/* int 0x80 from this 64-bit process: 32-bit addresses only. */
+	/* int 0x80 from this 64-bit process: the call sees the low halves of
+	 * registers the filter sees in full, so it is refused by number. */
 	place(g, l_not64);
 	jcond(g, BPF_JEQ, AUDIT_ARCH_I386, NEXT, g->l_allow);
-	if (g->low) {
-		ld_abs(g, OFF_NR);
-		for (i = 0; i < NCALLS; i++) {
-			if (!call_enabled(g, &calls[i]))
-				continue;
-			for (j = 0; j < 3 && calls[i].nr32[j]; j++)
-				jcond(g, BPF_JEQ, calls[i].nr32[j], g->l_eperm,
-				      NEXT);
-		}
+	ld_abs(g, OFF_NR);
+	for (i = 0; i < NCALLS; i++) {
+		if (!call_enabled(g, &calls[i]) ||
+		    !(g->low || (calls[i].need & ANY32)))
+			continue;
+		for (j = 0; j < 3 && calls[i].nr32[j]; j++)
+			jcond(g, BPF_JEQ, calls[i].nr32[j], g->l_eperm, NEXT);
 	}
 	ret(g, RET_ALLOW);
 
@@ -953,7 +957,8 @@ int msl_filter_compile(const struct msl_frange *r, size_t n,
 	for (size_t i = 0; i < n; i++)
 		if ((r[i].flags & MSL_FR_HEAP) && r[i].end > g.heap_end)
 			g.heap_end = r[i].end;
-	g.low = g.main_r[0].start < (1ULL << 32);
+	/* A 32-bit start plus a 32-bit length ends below 8 GiB. */
+	g.low = g.main_r[0].start < (1ULL << 33);
 	program(&g);
 	if (g.oom) {
 		rc = -EAGAIN;
