@@ -1,0 +1,1104 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Tests of the seccomp filter compiler (src/filter.c), run through the
+ * test-side model of the kernel (test/bpf_interp.c): no filter is
+ * installed.  Every verdict is compared with a reference model written
+ * here from SEMANTICS.md sections 2-4, in plain 64-bit C, so that the
+ * compiler's 32-bit tricks (carries, group dispatch, trees) are checked
+ * against something that shares none of them.
+ *
+ * MSEAL_FILTER_SEED=n repeats a randomized run.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <time.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+
+#include "harness.h"
+#include "filter.h"
+#include "bpf_interp.h"
+
+#define PG 4096ull
+#define X32 0x40000000u
+#define ALLOW SECCOMP_RET_ALLOW
+#define EPERM_RET (SECCOMP_RET_ERRNO | EPERM)
+#define ZERO_RET (SECCOMP_RET_ERRNO | 0u)
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#define G4 (1ull << 32)
+
+/* x86-64 numbers. */
+enum {
+	NR_MMAP = 9,
+	NR_MPROTECT = 10,
+	NR_MUNMAP = 11,
+	NR_BRK = 12,
+	NR_MREMAP = 25,
+	NR_MADVISE = 28,
+	NR_SHMAT = 30,
+	NR_SHMDT = 67,
+	NR_GETPPID = 110,
+	NR_REMAP_FILE_PAGES = 216,
+	NR_PKEY_MPROTECT = 329,
+	NR_PROCESS_MADVISE = 440,
+};
+
+/* ---- the reference model ------------------------------------------ */
+
+struct model {
+	const struct msl_frange *r;
+	size_t n;
+	unsigned int classes;
+};
+
+static bool has_flag(const struct model *m, unsigned int f)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (m->r[i].flags & f)
+			return true;
+	return false;
+}
+
+static uint64_t heap_end(const struct model *m)
+{
+	uint64_t e = 0;
+
+	for (size_t i = 0; i < m->n; i++)
+		if ((m->r[i].flags & MSL_FR_HEAP) && m->r[i].end > e)
+			e = m->r[i].end;
+	return e;
+}
+
+/* Whether [a, e) meets a range (with all of want in its flags). */
+static bool overlaps(const struct model *m, uint64_t a, uint64_t e,
+		     unsigned int want)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if ((m->r[i].flags & want) == want && a < m->r[i].end &&
+		    m->r[i].start < e)
+			return true;
+	return false;
+}
+
+/*
+ * [a, a + roundup(len)) as the range calls see it; false when the kernel
+ * rejects it before looking at seals (unaligned, empty, wrapping).
+ */
+static bool call_range(uint64_t a, uint64_t len, uint64_t *e)
+{
+	uint64_t rl;
+
+	if (a % PG || len == 0 || len > UINT64_MAX - (PG - 1))
+		return false;
+	rl = (len + PG - 1) & ~(PG - 1);
+	if (rl > UINT64_MAX - a)
+		return false;
+	*e = a + rl;
+	return true;
+}
+
+static bool destructive(uint32_t advice)
+{
+	static const uint32_t adv[] = { 4, 8, 9, 10, 18, 24, 102 };
+
+	for (size_t i = 0; i < NELEM(adv); i++)
+		if (advice == adv[i])
+			return true;
+	return false;
+}
+
+static bool call_enabled(const struct model *m, uint32_t nr)
+{
+	switch (nr) {
+	case NR_MUNMAP:
+	case NR_MREMAP:
+	case NR_MMAP:
+	case NR_SHMDT:
+	case NR_SHMAT:
+	case NR_REMAP_FILE_PAGES:
+		return m->classes & MSEAL_BASE;
+	case NR_BRK:
+		return (m->classes & MSEAL_BASE) && heap_end(m);
+	case NR_MPROTECT:
+	case NR_PKEY_MPROTECT:
+		return m->classes & MSEAL_PROT;
+	case NR_MADVISE:
+	case NR_PROCESS_MADVISE:
+		return (m->classes & MSEAL_DISCARD) &&
+		       has_flag(m, MSL_FR_DISCARD);
+	}
+	return false;
+}
+
+static uint32_t lo(uint64_t v)
+{
+	return (uint32_t)v;
+}
+
+static uint32_t deny_if(bool refused)
+{
+	return refused ? EPERM_RET : ALLOW;
+}
+
+static uint32_t model_mremap(const struct model *m, const uint64_t *a)
+{
+	uint64_t flags = a[3], src_len, e;
+
+	if (flags & ~7ull)
+		return ALLOW;
+	if ((flags & 6) && !(flags & 1))
+		return ALLOW; /* FIXED or DONTUNMAP without MAYMOVE */
+	if ((flags & 2) && a[4] % PG)
+		return ALLOW;
+	if (a[0] % PG || a[2] == 0 || a[2] > UINT64_MAX - (PG - 1))
+		return ALLOW; /* new_len 0 after rounding */
+	/*
+	 * The source is [addr, addr + old_len): a shrink unmaps its tail and
+	 * a move takes all of it, and the seccomp backend does not split
+	 * mappings at seal boundaries.  old_len 0 (or rounding to 0) still
+	 * names the mapping at addr: one page.
+	 */
+	src_len = a[1] && a[1] <= UINT64_MAX - (PG - 1) ? a[1] : PG;
+	if (!call_range(a[0], src_len, &e))
+		return ALLOW;
+	if (overlaps(m, a[0], e, 0))
+		return EPERM_RET;
+	if (!(flags & 2))
+		return ALLOW;
+	if (!call_range(a[4], a[2], &e))
+		return ALLOW;
+	return deny_if(overlaps(m, a[4], e, 0));
+}
+
+static uint32_t model_x86_64(const struct model *m, uint32_t nr,
+			     const uint64_t *a)
+{
+	uint64_t e, s;
+	uint32_t f;
+
+	if (!call_enabled(m, nr))
+		return ALLOW;
+	switch (nr) {
+	case NR_MUNMAP:
+		return deny_if(call_range(a[0], a[1], &e) &&
+			       overlaps(m, a[0], e, 0));
+	case NR_MREMAP:
+		return model_mremap(m, a);
+	case NR_MMAP:
+		f = lo(a[3]);
+		if (!(f & 0x10) || (f & 0x100000) || a[5] % PG)
+			return ALLOW;
+		return deny_if(call_range(a[0], a[1], &e) &&
+			       overlaps(m, a[0], e, 0));
+	case NR_SHMDT:
+		if (!call_range(a[0], PG, &e))
+			return ALLOW;
+		return overlaps(m, a[0], e, 0) ? ZERO_RET : ALLOW;
+	case NR_SHMAT:
+		f = lo(a[2]);
+		if (!(f & 040000) || a[1] == 0)
+			return ALLOW;
+		if (a[1] % PG && !(f & 020000))
+			return ALLOW;
+		s = a[1] & ~(PG - 1);
+		for (size_t i = 0; i < m->n; i++)
+			if (m->r[i].end > s)
+				return EPERM_RET;
+		return ALLOW;
+	case NR_REMAP_FILE_PAGES:
+		if (a[2])
+			return ALLOW;
+		s = a[0] & ~(PG - 1);
+		e = a[1] & ~(PG - 1);
+		if (e == 0 || e > UINT64_MAX - s)
+			return ALLOW;
+		return deny_if(overlaps(m, s, s + e, 0));
+	case NR_BRK:
+		return a[0] && a[0] <= heap_end(m) - PG ? ZERO_RET : ALLOW;
+	case NR_MPROTECT:
+	case NR_PKEY_MPROTECT:
+		if (a[2] >> 32 || (a[2] & ~(0xfull | 0x03000000)) ||
+		    (a[2] & 0x03000000) == 0x03000000)
+			return ALLOW;
+		if (!call_range(a[0], a[1], &e))
+			return ALLOW;
+		s = a[2] & 0x01000000 ? 0 : a[0];
+		return deny_if(overlaps(m, s, e, 0));
+	case NR_MADVISE:
+		if (!destructive(lo(a[2])))
+			return ALLOW;
+		return deny_if(call_range(a[0], a[1], &e) &&
+			       overlaps(m, a[0], e, MSL_FR_DISCARD));
+	case NR_PROCESS_MADVISE:
+		return deny_if(lo(a[4]) == 0 && destructive(lo(a[3])));
+	}
+	return ALLOW;
+}
+
+/*
+ * int 0x80: arguments are the low halves of registers the filter sees in
+ * full, so calls are refused by number.  A 32-bit range call reaches
+ * below 8 GiB (a 4 GiB start plus a 4 GiB length); shmat and shmdt act
+ * on a whole segment of invisible, unbounded size, and brk on the break,
+ * so those are refused whatever the ranges' addresses.
+ */
+static uint32_t model_i386(const struct model *m, uint32_t nr)
+{
+	bool low = m->r[0].start < 2 * G4;
+	bool base = m->classes & MSEAL_BASE;
+
+	switch (nr) {
+	case 397: /* shmat */
+	case 398: /* shmdt */
+	case 117: /* ipc */
+		return deny_if(base);
+	case 45: /* brk */
+		return deny_if(call_enabled(m, NR_BRK));
+	case 91:  /* munmap */
+	case 163: /* mremap */
+	case 90:  /* mmap */
+	case 192: /* mmap2 */
+	case 257: /* remap_file_pages */
+		return deny_if(low && base);
+	case 125: /* mprotect */
+	case 380: /* pkey_mprotect */
+		return deny_if(low && (m->classes & MSEAL_PROT));
+	case 219: /* madvise */
+	case 440: /* process_madvise */
+		return deny_if(low && call_enabled(m, NR_MADVISE));
+	}
+	return ALLOW;
+}
+
+static uint32_t model(const struct model *m, const struct seccomp_data *d)
+{
+	uint64_t a[6];
+
+	for (int i = 0; i < 6; i++)
+		a[i] = d->args[i];
+	if (d->arch == AUDIT_ARCH_I386)
+		return model_i386(m, (uint32_t)d->nr);
+	if (d->arch != AUDIT_ARCH_X86_64)
+		return ALLOW;
+	if ((uint32_t)d->nr >= X32)
+		return deny_if((uint32_t)d->nr - X32 < 1024 &&
+			       call_enabled(m, (uint32_t)d->nr - X32));
+	return model_x86_64(m, (uint32_t)d->nr, a);
+}
+
+/* ---- running programs ---------------------------------------------- */
+
+struct prog {
+	struct sock_filter insns[MSL_FILTER_MAX_INSNS];
+	size_t len;
+	struct model m;
+};
+
+static uint64_t seed_used;
+
+static int compile(struct prog *p, const struct msl_frange *r, size_t n,
+		   unsigned int classes)
+{
+	char why[200];
+	int len = msl_filter_compile(r, n, classes, p->insns,
+				     MSL_FILTER_MAX_INSNS);
+
+	p->m = (struct model){ r, n, classes };
+	if (len < 0)
+		return len;
+	p->len = (size_t)len;
+	CHECK(p->len <= MSL_FILTER_MAX_INSNS);
+	if (bpf_check(p->insns, p->len, why, sizeof(why)))
+		FAIL("seed %#" PRIx64 ": %zu ranges, classes %#x: the kernel "
+		     "would reject the program: %s",
+		     seed_used, n, classes, why);
+	return len;
+}
+
+static void compile_ok(struct prog *p, const struct msl_frange *r, size_t n,
+		       unsigned int classes)
+{
+	int rc = compile(p, r, n, classes);
+
+	if (rc < 0)
+		FAIL("msl_filter_compile(%zu ranges, %#x) = %d", n, classes,
+		     rc);
+}
+
+static void print_ranges(const struct model *m)
+{
+	for (size_t i = 0; i < m->n && i < 40; i++)
+		fprintf(stderr,
+			"  range %zu: [%#" PRIx64 ", %#" PRIx64 ") %#x\n", i,
+			m->r[i].start, m->r[i].end, m->r[i].flags);
+	if (m->n > 40)
+		fprintf(stderr, "  ... %zu ranges\n", m->n);
+}
+
+static uint32_t run(const struct prog *p, const struct seccomp_data *d)
+{
+	uint32_t ret;
+
+	if (bpf_run(p->insns, p->len, d, &ret))
+		FAIL("seed %#" PRIx64 ": the program does something the "
+		     "kernel never runs (nr %d)",
+		     seed_used, d->nr);
+	return ret;
+}
+
+/* Runs d through the program and the model; fails when they disagree. */
+static void expect_model(const struct prog *p, const struct seccomp_data *d)
+{
+	uint32_t got = run(p, d), want = model(&p->m, d);
+
+	if (got == want)
+		return;
+	print_ranges(&p->m);
+	FAIL("seed %#" PRIx64 ": classes %#x, %zu ranges: arch %#x nr %d "
+	     "args %#llx %#llx %#llx %#llx %#llx %#llx: filter %#x, "
+	     "model %#x",
+	     seed_used, p->m.classes, p->m.n, d->arch, d->nr,
+	     (unsigned long long)d->args[0], (unsigned long long)d->args[1],
+	     (unsigned long long)d->args[2], (unsigned long long)d->args[3],
+	     (unsigned long long)d->args[4], (unsigned long long)d->args[5],
+	     got, want);
+}
+
+static struct seccomp_data sd(uint32_t arch, int nr, uint64_t a0, uint64_t a1,
+			      uint64_t a2, uint64_t a3, uint64_t a4,
+			      uint64_t a5)
+{
+	struct seccomp_data d = { .nr = nr, .arch = arch };
+
+	d.args[0] = a0;
+	d.args[1] = a1;
+	d.args[2] = a2;
+	d.args[3] = a3;
+	d.args[4] = a4;
+	d.args[5] = a5;
+	return d;
+}
+
+/* An x86-64 call: its verdict must be want, and the model's too. */
+static void expect(const struct prog *p, uint32_t want, int nr,
+		   const uint64_t a[6], int line)
+{
+	struct seccomp_data d =
+		sd(AUDIT_ARCH_X86_64, nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	uint32_t got = run(p, &d), mod = model(&p->m, &d);
+
+	if (got != want || mod != want)
+		FAIL("line %d: nr %d args %#llx %#llx %#llx %#llx %#llx: "
+		     "filter %#x, model %#x, want %#x",
+		     line, nr, (unsigned long long)a[0],
+		     (unsigned long long)a[1], (unsigned long long)a[2],
+		     (unsigned long long)a[3], (unsigned long long)a[4], got,
+		     mod, want);
+}
+
+/* Arguments left out are 0. */
+#define EXPECT(p, want, nr, ...) \
+	expect(p, want, nr, (const uint64_t[6]){ __VA_ARGS__ }, __LINE__)
+
+/* ---- hand-picked cases --------------------------------------------- */
+
+/* Ranges in several 4 GiB windows, one crossing a window boundary. */
+static const struct msl_frange edge_ranges[] = {
+	{ 0x10000, 0x12000, 0 },
+	{ 0xfffff000, 0x100001000, MSL_FR_DISCARD }, /* crosses 4 GiB */
+	{ 0x555555554000, 0x555555556000, 0 },
+	{ 0x555555558000, 0x55555555a000, MSL_FR_DISCARD },
+	{ 0x55555555a000, 0x55555555c000, MSL_FR_HEAP }, /* adjacent */
+	{ 0x7ffff7ff0000, 0x7ffff7ff2000, MSL_FR_DISCARD },
+	{ 0x7ffffffde000, 0x7ffffffff000, 0 },
+};
+
+#define E_LO 0x10000ull
+#define E_X 0xfffff000ull
+#define E_PIE 0x555555554000ull
+#define E_TOP 0x7ffffffde000ull
+
+TEST_ONCE(filter_munmap_edges)
+{
+	static struct prog p;
+
+	compile_ok(&p, edge_ranges, NELEM(edge_ranges), MSEAL_BASE);
+	EXPECT(&p, EPERM_RET, NR_MUNMAP, E_LO, PG);
+	EXPECT(&p, ALLOW, NR_MUNMAP, E_LO - PG, PG); /* just below */
+	EXPECT(&p, EPERM_RET, NR_MUNMAP, E_LO - PG, PG + 1);
+	EXPECT(&p, EPERM_RET, NR_MUNMAP, E_LO + PG, PG);
+	EXPECT(&p, ALLOW, NR_MUNMAP, E_LO + 2 * PG, PG); /* just above */
+	EXPECT(&p, ALLOW, NR_MUNMAP, 0, E_LO);
+	EXPECT(&p, EPERM_RET, NR_MUNMAP, 0, E_LO + 1);
+	EXPECT(&p, ALLOW, NR_MUNMAP, E_LO + 1, PG); /* unaligned */
+	EXPECT(&p, ALLOW, NR_MUNMAP, E_LO, 0);	    /* empty */
+	/* Round-up past 2^64, and an end past 2^64: the kernel's EINVAL. */
+	EXPECT(&p, ALLOW, NR_MUNMAP, E_LO, UINT64_MAX);
+	EXPECT(&p, ALLOW, NR_MUNMAP, E_LO, UINT64_MAX - PG + 2);
+	EXPECT(&p, ALLOW, NR_MUNMAP, 0xfffffffffffff000, PG);
+	EXPECT(&p, ALLOW, NR_MUNMAP, E_TOP, 0 - E_TOP);
+	/* Long lengths reaching across windows. */
+	EXPECT(&p, EPERM_RET, NR_MUNMAP, 0x20000, 0 - PG - 0x20000);
+	EXPECT(&p, EPERM_RET, NR_MUNMAP, 0x20000, 0x100000000);
+	EXPECT(&p, ALLOW, NR_MUNMAP, 0x20000, E_X - 0x20000);
+	EXPECT(&p, EPERM_RET, NR_MUNMAP, 0x20000, E_X - 0x20000 + 1);
+	/* The range crossing 4 GiB, from either side. */
+	EXPECT(&p, EPERM_RET, NR_MUNMAP, 0x100000000, PG);
+	EXPECT(&p, ALLOW, NR_MUNMAP, 0x100001000, PG);
+	EXPECT(&p, EPERM_RET, NR_MUNMAP, 0xffffe000, 0x2000);
+	EXPECT(&p, ALLOW, NR_MUNMAP, 0xffffe000, 0x1000);
+	EXPECT(&p, ALLOW, NR_MUNMAP, 0x200000000, 0x10000); /* between */
+	/* 0x5555 window: between two ranges, and adjacent ones. */
+	EXPECT(&p, ALLOW, NR_MUNMAP, E_PIE + 0x2000, 0x2000);
+	EXPECT(&p, EPERM_RET, NR_MUNMAP, E_PIE + 0x2000, 0x2001);
+	EXPECT(&p, EPERM_RET, NR_MUNMAP, E_PIE + 0x1000, 0x2000);
+	EXPECT(&p, EPERM_RET, NR_MUNMAP, 0x55555555b000, PG);
+	EXPECT(&p, ALLOW, NR_MUNMAP, 0x55555555c000, PG);
+	/* Low words that would overlap in another window do not. */
+	EXPECT(&p, ALLOW, NR_MUNMAP, 0x7fff55554000, 0x2000);
+	EXPECT(&p, ALLOW, NR_MUNMAP, 0x1000010000, 0x2000);
+	/* Above all. */
+	EXPECT(&p, ALLOW, NR_MUNMAP, 0x7ffffffff000, PG);
+	EXPECT(&p, EPERM_RET, NR_MUNMAP, 0x7fffffffe000, PG);
+	EXPECT(&p, ALLOW, NR_MUNMAP, 0xffff800000000000, PG);
+	/* A length with high bits set from below a window. */
+	EXPECT(&p, EPERM_RET, NR_MUNMAP, 0x7ffff0000000, 0x100000000000);
+	/* mmap with MAP_FIXED over the same ranges. */
+	EXPECT(&p, EPERM_RET, NR_MMAP, E_LO, PG, 3, 0x12, 0, 0);
+	EXPECT(&p, ALLOW, NR_MMAP, E_LO, PG, 3, 0x02, 0, 0); /* not FIXED */
+	EXPECT(&p, ALLOW, NR_MMAP, E_LO, PG, 3, 0x100012, 0, 0);
+	EXPECT(&p, ALLOW, NR_MMAP, E_LO, PG, 3, 0x12, 0, 1);
+	EXPECT(&p, EPERM_RET, NR_MMAP, E_LO, PG, 3, 0x12, 0, 1ull << 32);
+	EXPECT(&p, EPERM_RET, NR_MMAP, E_LO, PG, 3, 1ull << 32 | 0x12, 0, 0);
+	EXPECT(&p, ALLOW, NR_MMAP, E_LO + 2 * PG, PG, 3, 0x12, 0, 0);
+	/* mprotect and madvise belong to other classes. */
+	EXPECT(&p, ALLOW, NR_MPROTECT, E_LO, PG, 1);
+	EXPECT(&p, ALLOW, NR_MADVISE, E_X, PG, 4);
+}
+
+TEST_ONCE(filter_mremap)
+{
+	static struct prog p;
+	uint64_t free_ = 0x20000;
+
+	compile_ok(&p, edge_ranges, NELEM(edge_ranges), MSEAL_BASE);
+	EXPECT(&p, EPERM_RET, NR_MREMAP, E_LO, PG, 2 * PG, 0, 0);
+	EXPECT(&p, EPERM_RET, NR_MREMAP, E_LO, PG, PG, 1, 0);
+	EXPECT(&p, ALLOW, NR_MREMAP, free_, PG, 2 * PG, 1, 0);
+	/* A shrink unmaps the tail of the source: all of it counts. */
+	EXPECT(&p, EPERM_RET, NR_MREMAP, E_LO - PG, 3 * PG, PG, 0, 0);
+	EXPECT(&p, ALLOW, NR_MREMAP, E_LO - 2 * PG, 2 * PG, PG, 0, 0);
+	/* old_len 0 (duplicate a shared mapping) names the page at addr. */
+	EXPECT(&p, EPERM_RET, NR_MREMAP, E_LO, 0, PG, 1, 0);
+	EXPECT(&p, ALLOW, NR_MREMAP, E_LO - PG, 0, PG, 1, 0);
+	/* Invalid flags and lengths: the kernel's EINVAL. */
+	EXPECT(&p, ALLOW, NR_MREMAP, E_LO, PG, PG, 8, 0);
+	EXPECT(&p, ALLOW, NR_MREMAP, E_LO, PG, PG, 1ull << 32 | 1, 0);
+	EXPECT(&p, ALLOW, NR_MREMAP, E_LO, PG, PG, 2, free_);
+	EXPECT(&p, ALLOW, NR_MREMAP, E_LO, PG, PG, 4, 0);
+	EXPECT(&p, ALLOW, NR_MREMAP, E_LO, PG, 0, 1, 0);
+	EXPECT(&p, ALLOW, NR_MREMAP, E_LO, PG, UINT64_MAX, 1, 0);
+	EXPECT(&p, ALLOW, NR_MREMAP, E_LO + 1, PG, PG, 1, 0);
+	EXPECT(&p, ALLOW, NR_MREMAP, E_LO, PG, PG, 3, free_ + 1);
+	/* DONTUNMAP with MAYMOVE is a move of the source. */
+	EXPECT(&p, EPERM_RET, NR_MREMAP, E_LO, PG, PG, 5, 0);
+	/* The destination of MREMAP_FIXED. */
+	EXPECT(&p, EPERM_RET, NR_MREMAP, free_, PG, PG, 3, E_LO + PG);
+	EXPECT(&p, EPERM_RET, NR_MREMAP, free_, PG, 2 * PG, 3, E_LO - PG);
+	EXPECT(&p, ALLOW, NR_MREMAP, free_, PG, PG, 3, E_LO - PG);
+	EXPECT(&p, ALLOW, NR_MREMAP, free_, PG, PG, 3, E_LO + 2 * PG);
+	EXPECT(&p, EPERM_RET, NR_MREMAP, free_, PG, PG, 7, 0x7fffffffe000);
+	EXPECT(&p, ALLOW, NR_MREMAP, free_, PG, PG, 7, 0x7ffffffff000);
+	/* Without FIXED, new_addr is a hint and overwrites nothing. */
+	EXPECT(&p, ALLOW, NR_MREMAP, free_, PG, PG, 5, E_LO);
+	EXPECT(&p, ALLOW, NR_MREMAP, free_, PG, PG, 1, E_LO);
+}
+
+TEST_ONCE(filter_shm_rfp_brk)
+{
+	static struct prog p;
+	uint64_t heap_last = 0x55555555b000;
+
+	compile_ok(&p, edge_ranges, NELEM(edge_ranges), MSEAL_BASE);
+	/* shmdt: the kernel ignores the error and returns 0. */
+	EXPECT(&p, ZERO_RET, NR_SHMDT, E_LO);
+	EXPECT(&p, ZERO_RET, NR_SHMDT, E_LO + PG);
+	EXPECT(&p, ALLOW, NR_SHMDT, E_LO - PG);
+	EXPECT(&p, ALLOW, NR_SHMDT, E_LO + 1);
+	EXPECT(&p, ZERO_RET, NR_SHMDT, 0x100000000);
+	EXPECT(&p, ALLOW, NR_SHMDT, 0x1000010000);
+	/* shmat with SHM_REMAP: anything sealed at or above shmaddr. */
+	EXPECT(&p, EPERM_RET, NR_SHMAT, 1, 0x20000, 040000);
+	EXPECT(&p, ALLOW, NR_SHMAT, 1, 0x20000, 0);
+	EXPECT(&p, ALLOW, NR_SHMAT, 1, 0, 040000);
+	EXPECT(&p, ALLOW, NR_SHMAT, 1, 0x7ffffffff000, 040000);
+	EXPECT(&p, EPERM_RET, NR_SHMAT, 1, 0x7fffffffe000, 040000);
+	EXPECT(&p, EPERM_RET, NR_SHMAT, 1, 0x7fffffffefff, 060000);
+	EXPECT(&p, ALLOW, NR_SHMAT, 1, 0x7fffffffefff, 040000);
+	EXPECT(&p, EPERM_RET, NR_SHMAT, 1, 1ull << 32, 040000);
+	EXPECT(&p, ALLOW, NR_SHMAT, 1, 0xffff800000000000, 040000);
+	EXPECT(&p, EPERM_RET, NR_SHMAT, 1, 0x20000, 1ull << 32 | 040000);
+	/* remap_file_pages: prot must be 0; start and size round down. */
+	EXPECT(&p, EPERM_RET, NR_REMAP_FILE_PAGES, E_LO + 5, PG + 7, 0);
+	EXPECT(&p, ALLOW, NR_REMAP_FILE_PAGES, E_LO, PG, 1);
+	EXPECT(&p, ALLOW, NR_REMAP_FILE_PAGES, E_LO, PG, 1ull << 32);
+	EXPECT(&p, ALLOW, NR_REMAP_FILE_PAGES, E_LO, PG - 1, 0);
+	EXPECT(&p, ALLOW, NR_REMAP_FILE_PAGES, E_LO - PG, 2 * PG - 1, 0);
+	EXPECT(&p, EPERM_RET, NR_REMAP_FILE_PAGES, E_LO - PG, 2 * PG, 0);
+	EXPECT(&p, EPERM_RET, NR_REMAP_FILE_PAGES, E_LO - PG, 1ull << 32, 0);
+	/* brk: refused (0) iff 0 < b <= heap_end - PAGE. */
+	EXPECT(&p, ALLOW, NR_BRK, 0);
+	EXPECT(&p, ZERO_RET, NR_BRK, 1);
+	EXPECT(&p, ZERO_RET, NR_BRK, heap_last);
+	EXPECT(&p, ALLOW, NR_BRK, heap_last + 1);
+	EXPECT(&p, ALLOW, NR_BRK, 0x55555555c000);
+	EXPECT(&p, ALLOW, NR_BRK, 0x555655554000);
+	EXPECT(&p, ZERO_RET, NR_BRK, 0x545555554000);
+}
+
+TEST_ONCE(filter_mprotect_edges)
+{
+	static struct prog p;
+
+	compile_ok(&p, edge_ranges, NELEM(edge_ranges), MSEAL_PROT);
+	EXPECT(&p, EPERM_RET, NR_MPROTECT, E_LO, PG, 1);
+	EXPECT(&p, EPERM_RET, NR_PKEY_MPROTECT, E_LO, PG, 1, 3);
+	EXPECT(&p, EPERM_RET, NR_MPROTECT, E_LO, PG, 0);
+	EXPECT(&p, ALLOW, NR_MPROTECT, E_LO - PG, PG, 1);
+	EXPECT(&p, ALLOW, NR_MPROTECT, E_LO, PG, 0x10);
+	EXPECT(&p, ALLOW, NR_MPROTECT, E_LO, PG, 1ull << 32 | 1);
+	EXPECT(&p, ALLOW, NR_MPROTECT, E_LO, PG, 0x03000001);
+	EXPECT(&p, EPERM_RET, NR_MPROTECT, E_LO, PG, 0x02000001);
+	EXPECT(&p, EPERM_RET, NR_MPROTECT, E_LO, PG, 0x0000000f);
+	/* GROWSDOWN reaches down to the mapping's start: all below. */
+	EXPECT(&p, EPERM_RET, NR_MPROTECT, 0x100002000, PG, 0x01000001);
+	EXPECT(&p, ALLOW, NR_MPROTECT, 0x100002000, PG, 1);
+	EXPECT(&p, EPERM_RET, NR_MPROTECT, 0x100001000, PG, 0x01000000);
+	EXPECT(&p, ALLOW, NR_MPROTECT, 0x100002000, 0, 0x01000001);
+	/* Wrapping lengths. */
+	EXPECT(&p, ALLOW, NR_MPROTECT, E_LO, UINT64_MAX, 1);
+	EXPECT(&p, ALLOW, NR_MPROTECT, E_TOP, 0 - E_TOP, 1);
+	EXPECT(&p, EPERM_RET, NR_MPROTECT, 0x7fffffffe000, 0x1fff, 1);
+	/* BASE calls are not compiled in. */
+	EXPECT(&p, ALLOW, NR_MUNMAP, E_LO, PG);
+	EXPECT(&p, ALLOW, NR_BRK, 1);
+}
+
+TEST_ONCE(filter_madvise_edges)
+{
+	static struct prog p;
+
+	compile_ok(&p, edge_ranges, NELEM(edge_ranges), MSEAL_DISCARD);
+	/* Only the DISCARD-flagged ranges. */
+	EXPECT(&p, ALLOW, NR_MADVISE, E_LO, PG, 4);
+	EXPECT(&p, EPERM_RET, NR_MADVISE, E_X, PG, 4);
+	EXPECT(&p, EPERM_RET, NR_MADVISE, 0x100000000, PG, 8);
+	EXPECT(&p, ALLOW, NR_MADVISE, 0x100001000, PG, 8);
+	EXPECT(&p, ALLOW, NR_MADVISE, E_X, PG, 3);    /* WILLNEED */
+	EXPECT(&p, ALLOW, NR_MADVISE, E_X, PG, 0x15); /* PAGEOUT */
+	/* advice is an int: the kernel sees 4 and 102. */
+	EXPECT(&p, EPERM_RET, NR_MADVISE, E_X, PG, 0x100000004);
+	EXPECT(&p, EPERM_RET, NR_MADVISE, E_X, PG, 0xffffffff00000066);
+	/* The heap and the plain PIE range are not DISCARD; the one between
+	 * is. */
+	EXPECT(&p, ALLOW, NR_MADVISE, E_PIE, 0x2000, 4);
+	EXPECT(&p, EPERM_RET, NR_MADVISE, E_PIE, 0x4001, 4);
+	EXPECT(&p, ALLOW, NR_MADVISE, 0x55555555a000, 0x2000, 4);
+	EXPECT(&p, EPERM_RET, NR_MADVISE, 0x7ffff7ff1000, 1, 9);
+	EXPECT(&p, ALLOW, NR_MADVISE, 0x7ffff7ff1001, 1, 9);
+	EXPECT(&p, ALLOW, NR_MADVISE, 0x7ffff7ff1000, 0, 9);
+	/* process_madvise: the advice is visible, the addresses are not. */
+	EXPECT(&p, EPERM_RET, NR_PROCESS_MADVISE, 3, 0, 1, 4, 0);
+	EXPECT(&p, EPERM_RET, NR_PROCESS_MADVISE, 3, 0, 1, 1ull << 32 | 102, 0);
+	EXPECT(&p, ALLOW, NR_PROCESS_MADVISE, 3, 0, 1, 4, 1);
+	EXPECT(&p, EPERM_RET, NR_PROCESS_MADVISE, 3, 0, 1, 4, 1ull << 32);
+	EXPECT(&p, ALLOW, NR_PROCESS_MADVISE, 3, 0, 1, 21, 0);
+	EXPECT(&p, ALLOW, NR_MUNMAP, E_X, PG);
+	EXPECT(&p, ALLOW, NR_MPROTECT, E_X, PG, 1);
+}
+
+/* No DISCARD range, no heap: madvise and brk are not even dispatched. */
+TEST_ONCE(filter_calls_without_their_ranges)
+{
+	static const struct msl_frange r[] = { { 0x10000, 0x20000, 0 } };
+	static struct prog p;
+
+	compile_ok(&p, r, 1, MSEAL_ALL);
+	EXPECT(&p, ALLOW, NR_MADVISE, 0x10000, PG, 4);
+	EXPECT(&p, ALLOW, NR_PROCESS_MADVISE, 3, 0, 1, 4, 0);
+	EXPECT(&p, ALLOW, NR_BRK, 1);
+	CHECK(bpf_const_allow(p.insns, p.len, AUDIT_ARCH_X86_64, NR_MADVISE));
+	CHECK(bpf_const_allow(p.insns, p.len, AUDIT_ARCH_X86_64, NR_BRK));
+	CHECK(!bpf_const_allow(p.insns, p.len, AUDIT_ARCH_X86_64, NR_MUNMAP));
+}
+
+TEST_ONCE(filter_other_syscalls_cached)
+{
+	static struct prog p;
+	static const unsigned int classes[] = { MSEAL_BASE, MSEAL_PROT,
+						MSEAL_DISCARD, MSEAL_ALL };
+
+	for (size_t c = 0; c < NELEM(classes); c++) {
+		compile_ok(&p, edge_ranges, NELEM(edge_ranges), classes[c]);
+		for (uint32_t nr = 0; nr <= 450; nr++) {
+			int want = !call_enabled(&p.m, nr);
+
+			if (bpf_const_allow(p.insns, p.len, AUDIT_ARCH_X86_64,
+					    nr) != want)
+				FAIL("classes %#x nr %u: cacheable %d, want %d",
+				     classes[c], nr, !want, want);
+		}
+	}
+}
+
+TEST_ONCE(filter_abi_holes)
+{
+	static const struct msl_frange high[] = {
+		{ 0x555555554000, 0x555555556000, MSL_FR_DISCARD },
+		{ 0x555555560000, 0x555555561000, MSL_FR_HEAP },
+	};
+	/* Above 4 GiB, within reach of a 32-bit start plus length. */
+	static const struct msl_frange mid[] = {
+		{ 0x100000000, 0x100001000, 0 },
+	};
+	static const int nr32[] = { 91,	 163, 90,  192, 398, 117, 397,
+				    257, 45,  125, 380, 219, 440, 20 };
+	static const struct {
+		const struct msl_frange *r;
+		size_t n;
+	} sets[] = { { edge_ranges, NELEM(edge_ranges) },
+		     { high, NELEM(high) },
+		     { mid, NELEM(mid) } };
+	static struct prog p;
+	struct seccomp_data d;
+
+	for (size_t s = 0; s < NELEM(sets); s++) {
+		for (unsigned int cl = 1; cl <= MSEAL_ALL; cl++) {
+			compile_ok(&p, sets[s].r, sets[s].n, cl);
+			for (size_t i = 0; i < NELEM(nr32); i++) {
+				d = sd(AUDIT_ARCH_I386, nr32[i], 0x10000, PG, 1,
+				       0x12, 0, 0);
+				expect_model(&p, &d);
+			}
+			for (uint32_t nr = 0; nr <= 450; nr++) {
+				d = sd(AUDIT_ARCH_X86_64, (int)(nr | X32),
+				       0x7000, PG, 1, 0, 0, 0);
+				expect_model(&p, &d);
+				d.arch = AUDIT_ARCH_AARCH64;
+				d.nr = (int)nr;
+				CHECK(run(&p, &d) == ALLOW);
+			}
+		}
+	}
+	/* Spot checks that do not depend on the model. */
+	compile_ok(&p, high, NELEM(high), MSEAL_ALL);
+	d = sd(AUDIT_ARCH_X86_64, NR_MUNMAP | X32, 0, 0, 0, 0, 0, 0);
+	CHECK(run(&p, &d) == EPERM_RET);
+	d.nr = NR_GETPPID | X32;
+	CHECK(run(&p, &d) == ALLOW);
+	d = sd(AUDIT_ARCH_I386, 397, 0, 0, 0, 0, 0, 0); /* shmat */
+	CHECK(run(&p, &d) == EPERM_RET);
+	d.nr = 91; /* munmap cannot reach 0x5555... from 32 bits */
+	CHECK(run(&p, &d) == ALLOW);
+	compile_ok(&p, mid, NELEM(mid), MSEAL_BASE);
+	d.nr = 91; /* munmap(0xfffff000, 0x2000) reaches 4 GiB */
+	CHECK(run(&p, &d) == EPERM_RET);
+	compile_ok(&p, edge_ranges, NELEM(edge_ranges), MSEAL_PROT);
+	d.nr = 125;
+	CHECK(run(&p, &d) == EPERM_RET);
+	d.nr = 91;
+	CHECK(run(&p, &d) == ALLOW);
+}
+
+/* ---- sizes, errors, cost ------------------------------------------- */
+
+static struct msl_frange *plain_ranges(size_t n, uint64_t base, uint64_t stride,
+				       unsigned int flags)
+{
+	struct msl_frange *r = calloc(n, sizeof(*r));
+
+	CHECK(r);
+	for (size_t i = 0; i < n; i++)
+		r[i] = (struct msl_frange){ base + i * stride,
+					    base + i * stride + PG, flags };
+	return r;
+}
+
+TEST_ONCE(filter_errors)
+{
+	static struct sock_filter out[MSL_FILTER_MAX_INSNS];
+	struct msl_frange r[2] = { { 0x10000, 0x20000, 0 },
+				   { 0x30000, 0x40000, 0 } };
+	struct sock_filter *huge;
+	struct msl_frange *big;
+	int len;
+
+	CHECK(msl_filter_compile(r, 0, MSEAL_ALL, out, NELEM(out)) == -EINVAL);
+	CHECK(msl_filter_compile(r, 2, 0, out, NELEM(out)) == -EINVAL);
+	CHECK(msl_filter_compile(r, 2, 8, out, NELEM(out)) == -EINVAL);
+	r[1].start = 0x18000; /* overlapping */
+	CHECK(msl_filter_compile(r, 2, MSEAL_ALL, out, NELEM(out)) == -EINVAL);
+	r[1].start = 0x30001; /* unaligned */
+	CHECK(msl_filter_compile(r, 2, MSEAL_ALL, out, NELEM(out)) == -EINVAL);
+	r[1].start = 0x40000; /* empty */
+	CHECK(msl_filter_compile(r, 2, MSEAL_ALL, out, NELEM(out)) == -EINVAL);
+	r[1] = (struct msl_frange){ 0x0, 0x1000, 0 }; /* unsorted */
+	CHECK(msl_filter_compile(r, 2, MSEAL_ALL, out, NELEM(out)) == -EINVAL);
+	/* Too small a buffer, then the right one. */
+	r[1] = (struct msl_frange){ 0x30000, 0x40000, 0 };
+	len = msl_filter_compile(r, 2, MSEAL_ALL, out, NELEM(out));
+	CHECK(len > 0);
+	CHECK(msl_filter_compile(r, 2, MSEAL_ALL, out, (size_t)len - 1) ==
+	      -E2BIG);
+	CHECK(msl_filter_compile(r, 2, MSEAL_ALL, out, (size_t)len) == len);
+	/* The kernel's 4096 bounds every program, whatever cap says. */
+	big = plain_ranges(6000, 0x10000000, 2 * PG, MSL_FR_DISCARD);
+	CHECK(msl_filter_compile(big, 6000, MSEAL_ALL, out, NELEM(out)) ==
+	      -E2BIG);
+	huge = calloc(1 << 16, sizeof(*huge));
+	CHECK(huge);
+	CHECK(msl_filter_compile(big, 6000, MSEAL_ALL, huge, 1 << 16) ==
+	      -E2BIG);
+	free(huge);
+	free(big);
+}
+
+TEST_ONCE(filter_fits_1024_prot)
+{
+	static struct prog p;
+	struct msl_frange *r = plain_ranges(1024, 0x7f0000000000, 3 * PG, 0);
+
+	compile_ok(&p, r, 1024, MSEAL_PROT);
+	CHECK(msl_filter_ebpf_len(p.insns, p.len) >= p.len);
+	for (size_t i = 0; i < 1024; i++) {
+		struct seccomp_data d =
+			sd(AUDIT_ARCH_X86_64, NR_MPROTECT, r[i].start - PG,
+			   PG * (i % 3), 1, 0, 0, 0);
+
+		expect_model(&p, &d);
+		d.args[0] = r[i].end;
+		d.args[1] = PG;
+		expect_model(&p, &d);
+		d.args[0] = r[i].start;
+		expect_model(&p, &d);
+	}
+	free(r);
+}
+
+/* Adjacent pieces merge: a thousand of them cost what one does. */
+TEST_ONCE(filter_adjacent_merge)
+{
+	static struct prog one, many;
+	struct msl_frange *r = plain_ranges(1000, 0x7f0000000000, PG, 0);
+	struct msl_frange whole = { r[0].start, r[999].end, 0 };
+
+	compile_ok(&many, r, 1000, MSEAL_ALL);
+	compile_ok(&one, &whole, 1, MSEAL_ALL);
+	CHECK(many.len == one.len);
+	free(r);
+}
+
+static size_t steps_for(const struct prog *p, int nr, uint64_t a0)
+{
+	struct seccomp_data d = sd(AUDIT_ARCH_X86_64, nr, a0, PG, 1, 0, 0, 0);
+
+	expect_model(p, &d);
+	return bpf_last_steps();
+}
+
+TEST_ONCE(filter_cost_logarithmic)
+{
+	static struct prog p16, p1024;
+	struct msl_frange *r16 = plain_ranges(16, 0x7f0000000000, 2 * PG, 0);
+	struct msl_frange *r1024 =
+		plain_ranges(1024, 0x7f0000000000, 2 * PG, 0);
+	size_t worst16 = 0, worst1024 = 0, s;
+
+	compile_ok(&p16, r16, 16, MSEAL_PROT);
+	compile_ok(&p1024, r1024, 1024, MSEAL_PROT);
+	for (size_t i = 0; i < 2 * 1024 + 2; i++) {
+		uint64_t a = 0x7f0000000000 + (i - 1) * PG;
+
+		if (i < 2 * 16 + 2) {
+			s = steps_for(&p16, NR_MPROTECT, a);
+			worst16 = s > worst16 ? s : worst16;
+		}
+		s = steps_for(&p1024, NR_MPROTECT, a);
+		worst1024 = s > worst1024 ? s : worst1024;
+	}
+	if (worst1024 > worst16 + 40)
+		FAIL("mprotect: %zu steps over 1024 ranges, %zu over 16",
+		     worst1024, worst16);
+	/* Everything else: arch, nr, dispatch, return. */
+	s = steps_for(&p1024, NR_GETPPID, 0);
+	if (s > 8)
+		FAIL("getppid runs %zu instructions", s);
+	free(r16);
+	free(r1024);
+}
+
+/* ---- randomized ----------------------------------------------------- */
+
+static uint64_t rng;
+
+/* splitmix64 */
+static uint64_t rnd(void)
+{
+	uint64_t z = (rng += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static uint64_t below(uint64_t n)
+{
+	return n ? rnd() % n : 0;
+}
+
+/* Where ranges cluster: low, around 4 and 8 GiB, PIE, the mmap area, the
+ * top of user space, non-canonical. */
+static const uint64_t regions[] = {
+	0x1000,		0x400000,	0xfff00000,	0x1fffe0000,
+	0x555555554000, 0x7f0000000000, 0x7ffffff00000, 0xffffffff00000000,
+};
+
+static size_t random_ranges(struct msl_frange *r, size_t max)
+{
+	size_t n = 0, want = 1 + below(below(4) ? 64 : max);
+	uint64_t cur = regions[below(NELEM(regions))];
+
+	while (n < want) {
+		uint64_t gap, len;
+		size_t k;
+
+		switch (below(8)) {
+		case 0:
+			gap = 0; /* adjacent */
+			break;
+		case 1:
+			k = below(NELEM(regions));
+			gap = regions[k] > cur ? regions[k] - cur : PG;
+			break;
+		case 2:
+			gap = below(1ull << 34) & ~(PG - 1);
+			break;
+		default:
+			gap = (1 + below(16)) * PG;
+		}
+		len = below(16) ? (1 + below(8)) * PG :
+				  (1 + below(1ull << 22)) * PG;
+		if (gap > UINT64_MAX - 4 * PG - cur)
+			gap = 0;
+		cur += gap;
+		if (len > UINT64_MAX - 4 * PG - cur) {
+			if (n)
+				break;
+			len = PG; /* at least one range */
+		}
+		r[n].start = cur;
+		r[n].end = cur + len;
+		r[n].flags = (unsigned int)below(4);
+		cur += len;
+		n++;
+	}
+	return n;
+}
+
+/* An address near something interesting. */
+static uint64_t pick_addr(const struct model *m)
+{
+	const struct msl_frange *x = &m->r[below(m->n)];
+	uint64_t base;
+
+	switch (below(10)) {
+	case 0:
+		return rnd();
+	case 1:
+		return rnd() & ~(PG - 1);
+	case 2:
+		return regions[below(NELEM(regions))] + (below(5) - 2) * PG;
+	case 3:
+		return (below(4) << 32) + (below(3) - 1) * PG;
+	default:
+		base = below(2) ? x->start : x->end;
+		base += (below(7) - 3) * PG;
+		if (!below(8))
+			base += below(PG);
+		if (!below(16))
+			base ^= 1ull << (32 + below(32));
+		return base;
+	}
+}
+
+static uint64_t pick_len(const struct model *m, uint64_t a)
+{
+	const struct msl_frange *x = &m->r[below(m->n)];
+
+	switch (below(10)) {
+	case 0:
+		return rnd();
+	case 1:
+		return 0;
+	case 2:
+		return UINT64_MAX - below(2 * PG);
+	case 3:
+		return (0 - a) - below(3) * PG + below(2); /* to 2^64 */
+	case 4:
+		return (1 + below(8)) * PG + (below(2) ? below(PG) : 0);
+	case 5:
+		return rnd() >> below(64);
+	default:
+		/* To just before, at or after a range's start or end. */
+		return (below(2) ? x->start : x->end) - a +
+		       (below(5) - 2) * PG + (below(4) ? 0 : below(PG));
+	}
+}
+
+static uint64_t pick_flags(int nr)
+{
+	static const uint64_t mremap_f[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8 };
+	static const uint64_t prot[] = { 0,	     1,		 3,
+					 7,	     0xf,	 0x10,
+					 0x01000001, 0x02000001, 0x03000001 };
+	static const uint64_t mmap_f[] = { 0x02, 0x12, 0x22, 0x32, 0x100012 };
+	static const uint64_t shm_f[] = { 0, 040000, 060000, 020000 };
+	static const uint64_t adv[] = { 4,   8, 9, 10, 18, 24,
+					102, 0, 3, 21, 5,  101 };
+	uint64_t v;
+
+	switch (nr) {
+	case NR_MREMAP:
+		v = mremap_f[below(NELEM(mremap_f))];
+		break;
+	case NR_MPROTECT:
+	case NR_PKEY_MPROTECT:
+		v = prot[below(NELEM(prot))];
+		break;
+	case NR_MMAP:
+		v = mmap_f[below(NELEM(mmap_f))];
+		break;
+	case NR_SHMAT:
+		v = shm_f[below(NELEM(shm_f))];
+		break;
+	default:
+		v = adv[below(NELEM(adv))];
+	}
+	if (!below(10))
+		v |= below(2) ? (rnd() << 32) : rnd() & 0xffffffffull;
+	return v;
+}
+
+static const int x86_calls[] = {
+	NR_MMAP,	  NR_MPROTECT,	      NR_MUNMAP,
+	NR_BRK,		  NR_MREMAP,	      NR_MADVISE,
+	NR_SHMAT,	  NR_SHMDT,	      NR_REMAP_FILE_PAGES,
+	NR_PKEY_MPROTECT, NR_PROCESS_MADVISE,
+};
+
+static void random_query(const struct prog *p, struct seccomp_data *d)
+{
+	const struct model *m = &p->m;
+	int nr = x86_calls[below(NELEM(x86_calls))];
+	uint64_t a = pick_addr(m);
+
+	*d = sd(AUDIT_ARCH_X86_64, nr, a, pick_len(m, a), 0, 0, 0, 0);
+	switch (nr) {
+	case NR_MMAP:
+		d->args[2] = 3;
+		d->args[3] = pick_flags(nr);
+		d->args[5] = below(4) ? 0 : rnd() & ~(below(2) ? PG - 1 : 0);
+		break;
+	case NR_MREMAP:
+		d->args[2] = below(3) ? pick_len(m, a) : d->args[1];
+		d->args[3] = pick_flags(nr);
+		d->args[4] = pick_addr(m);
+		if (below(2))
+			d->args[2] = pick_len(m, d->args[4]);
+		break;
+	case NR_MPROTECT:
+	case NR_PKEY_MPROTECT:
+	case NR_MADVISE:
+		d->args[2] = pick_flags(nr);
+		break;
+	case NR_SHMAT:
+		d->args[0] = 1;
+		d->args[1] = below(8) ? a : 0;
+		d->args[2] = pick_flags(nr);
+		break;
+	case NR_REMAP_FILE_PAGES:
+		d->args[2] = below(6) ? 0 : rnd() >> below(64);
+		break;
+	case NR_BRK:
+		if (!below(4))
+			d->args[0] = heap_end(m) - PG + below(3) - 1;
+		break;
+	case NR_PROCESS_MADVISE:
+		d->args[3] = pick_flags(nr);
+		d->args[4] = below(4) ? 0 : rnd() >> below(64);
+		break;
+	}
+	switch (below(24)) {
+	case 0:
+		d->arch = AUDIT_ARCH_I386;
+		d->nr = (int)below(450);
+		break;
+	case 1:
+		d->nr |= (int)X32;
+		break;
+	case 2:
+		d->nr = (int)below(500);
+		break;
+	case 3:
+		d->arch = (uint32_t)rnd();
+		break;
+	}
+}
+
+static uint64_t initial_seed(void)
+{
+	const char *env = getenv("MSEAL_FILTER_SEED");
+
+	if (env && *env)
+		return strtoull(env, NULL, 0);
+	return (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+}
+
+TEST_ONCE(filter_random)
+{
+	static struct msl_frange r[1500];
+	static struct prog p;
+	size_t programs = 0, too_big = 0;
+	uint64_t seed = initial_seed();
+
+	for (int round = 0; round < 150; round++) {
+		struct seccomp_data d;
+		unsigned int classes;
+		size_t n;
+		int rc;
+
+		seed_used = seed + (uint64_t)round;
+		rng = seed_used;
+		n = random_ranges(r, NELEM(r));
+		classes = 1 + (unsigned int)below(MSEAL_ALL);
+		rc = compile(&p, r, n, classes);
+		if (rc == -E2BIG) {
+			too_big++;
+			continue;
+		}
+		if (rc < 0) {
+			print_ranges(&p.m);
+			FAIL("seed %#" PRIx64 ": compile = %d", seed_used, rc);
+		}
+		programs++;
+		for (int q = 0; q < 4000; q++) {
+			random_query(&p, &d);
+			expect_model(&p, &d);
+		}
+	}
+	if (programs < 75)
+		FAIL("seed %#" PRIx64 ": only %zu of 150 programs fit (%zu "
+		     "too big)",
+		     seed, programs, too_big);
+}
