@@ -87,7 +87,9 @@ struct gen {
 	struct msl_frange *disc_r; /* the discard-protected ones, merged */
 	size_t ndisc;
 	uint64_t heap_end; /* highest end of a [heap] piece, 0 if none */
-	bool low;	   /* a range starts below 8 GiB */
+	uint64_t *shm;	   /* attach addresses of sealed segments, sorted */
+	size_t nshm;
+	bool low; /* a range starts below 8 GiB */
 	unsigned int classes;
 
 	uint32_t l_allow, l_eperm, l_zero;
@@ -679,13 +681,24 @@ static void mremap_dest(struct gen *g)
 	ja(g, g->l_tdest);
 }
 
-/* shmdt refused answers 0, as the kernel's does (it ignores the error). */
+/*
+ * shmdt(addr) detaches the whole segment attached at addr, whatever its
+ * size: refused when addr is the attach address of a segment holding a
+ * sealed page, known at seal time.  Refused, it answers 0, as the kernel's
+ * does (ksys_shmdt() ignores the munmap error).
+ */
 static void h_shmdt(struct gen *g)
 {
-	range_addr(g, 0, true);
-	range_len_page(g);
-	range_end(g);
-	to_main(g, CONT_ZERO);
+	for (size_t i = 0; i < g->nshm; i++) {
+		uint32_t l_next = label(g);
+
+		ld_abs(g, ARG_LO(0));
+		jcond(g, BPF_JEQ, lo32(g->shm[i]), NEXT, l_next);
+		ld_abs(g, ARG_HI(0));
+		jcond(g, BPF_JEQ, hi32(g->shm[i]), g->l_zero, l_next);
+		place(g, l_next);
+	}
+	ja(g, g->l_allow);
 }
 
 /*
@@ -781,7 +794,7 @@ static void h_process_madvise(struct gen *g)
  * that a 32-bit start plus a 32-bit length can: shmat and shmdt act on a
  * whole segment of invisible size, brk on the whole break.
  */
-enum { NEED_HEAP = 1, NEED_DISC = 2, ANY32 = 4 };
+enum { NEED_HEAP = 1, NEED_DISC = 2, ANY32 = 4, NEED_SHM = 8 };
 
 static const struct call {
 	uint32_t nr;	   /* x86-64 */
@@ -793,8 +806,8 @@ static const struct call {
 	{ 11, { 91 }, MSEAL_BASE, 0, h_munmap },
 	{ 25, { 163 }, MSEAL_BASE, 0, h_mremap },
 	{ 9, { 90, 192 }, MSEAL_BASE, 0, h_mmap },
-	{ 67, { 398, 117 /* ipc */ }, MSEAL_BASE, ANY32, h_shmdt },
-	{ 30, { 397 }, MSEAL_BASE, ANY32, h_shmat },
+	{ 67, { 398 }, MSEAL_BASE, NEED_SHM | ANY32, h_shmdt },
+	{ 30, { 397, 117 /* ipc */ }, MSEAL_BASE, ANY32, h_shmat },
 	{ 216, { 257 }, MSEAL_BASE, 0, h_remap_file_pages },
 	{ 12, { 45 }, MSEAL_BASE, NEED_HEAP | ANY32, h_brk },
 	{ 10, { 125 }, MSEAL_PROT, 0, h_mprotect },
@@ -812,6 +825,8 @@ static bool call_enabled(const struct gen *g, const struct call *c)
 	if ((c->need & NEED_HEAP) && !g->heap_end)
 		return false;
 	if ((c->need & NEED_DISC) && !g->ndisc)
+		return false;
+	if ((c->need & NEED_SHM) && !g->nshm)
 		return false;
 	return true;
 }
@@ -928,6 +943,13 @@ static size_t merge(const struct msl_frange *r, size_t n, unsigned int want,
 	return m;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 int msl_filter_compile(const struct msl_frange *r, size_t n,
 		       unsigned int classes, struct sock_filter *out,
 		       size_t cap)
@@ -954,9 +976,24 @@ int msl_filter_compile(const struct msl_frange *r, size_t n,
 	}
 	g.nmain = merge(r, n, 0, g.main_r);
 	g.ndisc = merge(r, n, MSL_FR_DISCARD, g.disc_r);
-	for (size_t i = 0; i < n; i++)
+	g.shm = malloc(n * sizeof(*g.shm));
+	if (!g.shm) {
+		rc = -EAGAIN;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
 		if ((r[i].flags & MSL_FR_HEAP) && r[i].end > g.heap_end)
 			g.heap_end = r[i].end;
+		if (r[i].flags & MSL_FR_SHM)
+			g.shm[g.nshm++] = r[i].seg;
+	}
+	qsort(g.shm, g.nshm, sizeof(*g.shm), cmp_u64);
+	for (size_t i = 0, m = 0; i < g.nshm; i++) {
+		if (!m || g.shm[m - 1] != g.shm[i])
+			g.shm[m++] = g.shm[i];
+		if (i + 1 == g.nshm)
+			g.nshm = m;
+	}
 	/* A 32-bit start plus a 32-bit length ends below 8 GiB. */
 	g.low = g.main_r[0].start < (1ULL << 33);
 	program(&g);
@@ -980,6 +1017,7 @@ out:
 	free(g.lpos);
 	free(g.main_r);
 	free(g.disc_r);
+	free(g.shm);
 	return rc;
 }
 

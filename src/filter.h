@@ -17,11 +17,13 @@
 /* A piece of a seal, with what was true of its memory at seal time. */
 #define MSL_FR_DISCARD 0x1u /* private anonymous and not writable */
 #define MSL_FR_HEAP 0x2u    /* part of [heap]: brk may not shrink into it */
+#define MSL_FR_SHM 0x4u	    /* part of a System V segment attached at seg */
 
 struct msl_frange {
 	uint64_t start; /* page-aligned */
 	uint64_t end;	/* page-aligned, exclusive, > start */
 	unsigned int flags;
+	uint64_t seg; /* MSL_FR_SHM: the address shmdt(2) detaches it by */
 };
 
 /* The kernel's limit on one classic-BPF program. */

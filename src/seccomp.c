@@ -88,13 +88,16 @@ static unsigned int vma_flags(const struct msl_vma *v)
 		f |= MSL_FR_DISCARD;
 	if (strcmp(v->path, "[heap]") == 0)
 		f |= MSL_FR_HEAP;
+	if ((v->flags & MSL_VMA_SHARED) && strncmp(v->path, "/SYSV", 5) == 0)
+		f |= MSL_FR_SHM;
 	return f;
 }
 
 static int add_piece(struct pieces *p, uint64_t s, uint64_t e,
-		     unsigned int flags)
+		     unsigned int flags, uint64_t seg)
 {
-	if (p->n && p->r[p->n - 1].end == s && p->r[p->n - 1].flags == flags) {
+	if (p->n && p->r[p->n - 1].end == s && p->r[p->n - 1].flags == flags &&
+	    p->r[p->n - 1].seg == seg) {
 		p->r[p->n - 1].end = e;
 		return 0;
 	}
@@ -107,13 +110,14 @@ static int add_piece(struct pieces *p, uint64_t s, uint64_t e,
 		p->r = r;
 		p->cap = cap;
 	}
-	p->r[p->n++] = (struct msl_frange){ s, e, flags };
+	p->r[p->n++] = (struct msl_frange){ s, e, flags, seg };
 	return 0;
 }
 
 static int piece_fn(const struct msl_vma *v, void *arg)
 {
 	struct pieces *p = arg;
+	unsigned int f;
 
 	if (!msl_vma_is_real(v))
 		return 0;
@@ -131,7 +135,11 @@ static int piece_fn(const struct msl_vma *v, void *arg)
 				p->err = -ENOMEM;
 				return 1;
 			}
-			p->err = add_piece(p, s, e, vma_flags(v));
+			/* A segment's mappings carry their offset in it. */
+			f = vma_flags(v);
+			p->err = add_piece(
+				p, s, e, f,
+				(f & MSL_FR_SHM) ? v->start - v->offset : 0);
 			if (p->err)
 				return 1;
 			p->covered = e;
@@ -511,10 +519,9 @@ static size_t refuse_program(unsigned int what, struct sock_filter *f)
 	at++;
 	f[at++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0);
 	for (i = 0; i < n64; i++, at++)
-		f[at] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-						     nr64[i],
-						     (uint8_t)(eperm - at - 1),
-						     0);
+		f[at] = (struct sock_filter)BPF_JUMP(
+			BPF_JMP | BPF_JEQ | BPF_K, nr64[i],
+			(uint8_t)(eperm - at - 1), 0);
 	f[at++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
 					       SECCOMP_RET_ALLOW);
 	f[at] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
@@ -523,10 +530,9 @@ static size_t refuse_program(unsigned int what, struct sock_filter *f)
 	at++;
 	f[at++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0);
 	for (i = 0; i < n32; i++, at++)
-		f[at] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-						     nr32[i],
-						     (uint8_t)(eperm - at - 1),
-						     0);
+		f[at] = (struct sock_filter)BPF_JUMP(
+			BPF_JMP | BPF_JEQ | BPF_K, nr32[i],
+			(uint8_t)(eperm - at - 1), 0);
 	f[at++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
 					       SECCOMP_RET_ALLOW);
 	f[at++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
@@ -552,8 +558,8 @@ MSL_EXPORT int mseal_refuse(unsigned int what)
 {
 	int rc;
 
-	if (!what || (what & ~(MSEAL_REFUSE_IO_URING |
-			       MSEAL_REFUSE_USERFAULTFD)))
+	if (!what ||
+	    (what & ~(MSEAL_REFUSE_IO_URING | MSEAL_REFUSE_USERFAULTFD)))
 		return msl_fail(EINVAL);
 	if (!(msl_config()->kernel_flags & MSEAL_FEAT_SECCOMP))
 		return msl_fail(EOPNOTSUPP);

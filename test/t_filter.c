@@ -111,10 +111,11 @@ static bool destructive(uint32_t advice)
 static bool call_enabled(const struct model *m, uint32_t nr)
 {
 	switch (nr) {
+	case NR_SHMDT:
+		return (m->classes & MSEAL_BASE) && has_flag(m, MSL_FR_SHM);
 	case NR_MUNMAP:
 	case NR_MREMAP:
 	case NR_MMAP:
-	case NR_SHMDT:
 	case NR_SHMAT:
 	case NR_REMAP_FILE_PAGES:
 		return m->classes & MSEAL_BASE;
@@ -192,9 +193,11 @@ static uint32_t model_x86_64(const struct model *m, uint32_t nr,
 		return deny_if(call_range(a[0], a[1], &e) &&
 			       overlaps(m, a[0], e, 0));
 	case NR_SHMDT:
-		if (!call_range(a[0], PG, &e))
-			return ALLOW;
-		return overlaps(m, a[0], e, 0) ? ZERO_RET : ALLOW;
+		/* The segment attached at a0 holds a sealed page. */
+		for (size_t i = 0; i < m->n; i++)
+			if ((m->r[i].flags & MSL_FR_SHM) && m->r[i].seg == a[0])
+				return ZERO_RET;
+		return ALLOW;
 	case NR_SHMAT:
 		f = lo(a[2]);
 		if (!(f & 040000) || a[1] == 0)
@@ -250,9 +253,10 @@ static uint32_t model_i386(const struct model *m, uint32_t nr)
 
 	switch (nr) {
 	case 397: /* shmat */
-	case 398: /* shmdt */
 	case 117: /* ipc */
 		return deny_if(base);
+	case 398: /* shmdt */
+		return deny_if(call_enabled(m, NR_SHMDT));
 	case 45: /* brk */
 		return deny_if(call_enabled(m, NR_BRK));
 	case 91:  /* munmap */
@@ -405,13 +409,13 @@ static void expect(const struct prog *p, uint32_t want, int nr,
 
 /* Ranges in several 4 GiB windows, one crossing a window boundary. */
 static const struct msl_frange edge_ranges[] = {
-	{ 0x10000, 0x12000, 0 },
-	{ 0xfffff000, 0x100001000, MSL_FR_DISCARD }, /* crosses 4 GiB */
-	{ 0x555555554000, 0x555555556000, 0 },
-	{ 0x555555558000, 0x55555555a000, MSL_FR_DISCARD },
-	{ 0x55555555a000, 0x55555555c000, MSL_FR_HEAP }, /* adjacent */
-	{ 0x7ffff7ff0000, 0x7ffff7ff2000, MSL_FR_DISCARD },
-	{ 0x7ffffffde000, 0x7ffffffff000, 0 },
+	{ 0x10000, 0x12000, 0, 0 },
+	{ 0xfffff000, 0x100001000, MSL_FR_DISCARD, 0 }, /* crosses 4 GiB */
+	{ 0x555555554000, 0x555555556000, 0, 0 },
+	{ 0x555555558000, 0x55555555a000, MSL_FR_DISCARD, 0 },
+	{ 0x55555555a000, 0x55555555c000, MSL_FR_HEAP, 0 }, /* adjacent */
+	{ 0x7ffff7ff0000, 0x7ffff7ff2000, MSL_FR_DISCARD, 0 },
+	{ 0x7ffffffde000, 0x7ffffffff000, 0, 0 },
 };
 
 #define E_LO 0x10000ull
@@ -521,13 +525,9 @@ TEST_ONCE(filter_shm_rfp_brk)
 	uint64_t heap_last = 0x55555555b000;
 
 	compile_ok(&p, edge_ranges, NELEM(edge_ranges), MSEAL_BASE);
-	/* shmdt: the kernel ignores the error and returns 0. */
-	EXPECT(&p, ZERO_RET, NR_SHMDT, E_LO);
-	EXPECT(&p, ZERO_RET, NR_SHMDT, E_LO + PG);
-	EXPECT(&p, ALLOW, NR_SHMDT, E_LO - PG);
-	EXPECT(&p, ALLOW, NR_SHMDT, E_LO + 1);
-	EXPECT(&p, ZERO_RET, NR_SHMDT, 0x100000000);
-	EXPECT(&p, ALLOW, NR_SHMDT, 0x1000010000);
+	/* shmdt: no sealed System V segment, nothing to refuse. */
+	EXPECT(&p, ALLOW, NR_SHMDT, E_LO);
+	EXPECT(&p, ALLOW, NR_SHMDT, E_LO + PG);
 	/* shmat with SHM_REMAP: anything sealed at or above shmaddr. */
 	EXPECT(&p, EPERM_RET, NR_SHMAT, 1, 0x20000, 040000);
 	EXPECT(&p, ALLOW, NR_SHMAT, 1, 0x20000, 0);
@@ -555,6 +555,37 @@ TEST_ONCE(filter_shm_rfp_brk)
 	EXPECT(&p, ALLOW, NR_BRK, 0x55555555c000);
 	EXPECT(&p, ALLOW, NR_BRK, 0x555655554000);
 	EXPECT(&p, ZERO_RET, NR_BRK, 0x545555554000);
+}
+
+/*
+ * shmdt(addr) detaches the segment attached at addr whatever its size, so
+ * it is refused (answering 0, as the kernel's shmdt does) exactly for the
+ * attach addresses of segments that hold a sealed page, and only those.
+ */
+TEST_ONCE(filter_shmdt_by_attach_address)
+{
+	static struct prog p;
+	static const struct msl_frange r[] = {
+		/* the third page of a segment attached at 0x7f0000000000 */
+		{ 0x7f0000002000, 0x7f0000003000, MSL_FR_SHM, 0x7f0000000000 },
+		/* a whole segment at 0x7f0000100000, in two pieces */
+		{ 0x7f0000100000, 0x7f0000101000, MSL_FR_SHM, 0x7f0000100000 },
+		{ 0x7f0000101000, 0x7f0000102000, MSL_FR_SHM | MSL_FR_DISCARD,
+		  0x7f0000100000 },
+		{ 0x7f0000200000, 0x7f0000201000, 0, 0 },
+	};
+
+	compile_ok(&p, r, NELEM(r), MSEAL_ALL);
+	EXPECT(&p, ZERO_RET, NR_SHMDT, 0x7f0000000000);
+	EXPECT(&p, ZERO_RET, NR_SHMDT, 0x7f0000100000);
+	/* Same low word, other high word: not that segment. */
+	EXPECT(&p, ALLOW, NR_SHMDT, 0x7e0000000000);
+	EXPECT(&p, ALLOW, NR_SHMDT, 0x7f0000002000);
+	EXPECT(&p, ALLOW, NR_SHMDT, 0x7f0000200000);
+	EXPECT(&p, ALLOW, NR_SHMDT, 0x7f0000101000);
+	/* Without BASE there is nothing to refuse. */
+	compile_ok(&p, r, NELEM(r), MSEAL_PROT);
+	EXPECT(&p, ALLOW, NR_SHMDT, 0x7f0000000000);
 }
 
 TEST_ONCE(filter_mprotect_edges)
@@ -621,7 +652,7 @@ TEST_ONCE(filter_madvise_edges)
 /* No DISCARD range, no heap: madvise and brk are not even dispatched. */
 TEST_ONCE(filter_calls_without_their_ranges)
 {
-	static const struct msl_frange r[] = { { 0x10000, 0x20000, 0 } };
+	static const struct msl_frange r[] = { { 0x10000, 0x20000, 0, 0 } };
 	static struct prog p;
 
 	compile_ok(&p, r, 1, MSEAL_ALL);
@@ -655,12 +686,12 @@ TEST_ONCE(filter_other_syscalls_cached)
 TEST_ONCE(filter_abi_holes)
 {
 	static const struct msl_frange high[] = {
-		{ 0x555555554000, 0x555555556000, MSL_FR_DISCARD },
-		{ 0x555555560000, 0x555555561000, MSL_FR_HEAP },
+		{ 0x555555554000, 0x555555556000, MSL_FR_DISCARD, 0 },
+		{ 0x555555560000, 0x555555561000, MSL_FR_HEAP, 0 },
 	};
 	/* Above 4 GiB, within reach of a 32-bit start plus length. */
 	static const struct msl_frange mid[] = {
-		{ 0x100000000, 0x100001000, 0 },
+		{ 0x100000000, 0x100001000, 0, 0 },
 	};
 	static const int nr32[] = { 91,	 163, 90,  192, 398, 117, 397,
 				    257, 45,  125, 380, 219, 440, 20 };
@@ -721,15 +752,15 @@ static struct msl_frange *plain_ranges(size_t n, uint64_t base, uint64_t stride,
 	CHECK(r);
 	for (size_t i = 0; i < n; i++)
 		r[i] = (struct msl_frange){ base + i * stride,
-					    base + i * stride + PG, flags };
+					    base + i * stride + PG, flags, 0 };
 	return r;
 }
 
 TEST_ONCE(filter_errors)
 {
 	static struct sock_filter out[MSL_FILTER_MAX_INSNS];
-	struct msl_frange r[2] = { { 0x10000, 0x20000, 0 },
-				   { 0x30000, 0x40000, 0 } };
+	struct msl_frange r[2] = { { 0x10000, 0x20000, 0, 0 },
+				   { 0x30000, 0x40000, 0, 0 } };
 	struct sock_filter *huge;
 	struct msl_frange *big;
 	int len;
@@ -743,10 +774,10 @@ TEST_ONCE(filter_errors)
 	CHECK(msl_filter_compile(r, 2, MSEAL_ALL, out, NELEM(out)) == -EINVAL);
 	r[1].start = 0x40000; /* empty */
 	CHECK(msl_filter_compile(r, 2, MSEAL_ALL, out, NELEM(out)) == -EINVAL);
-	r[1] = (struct msl_frange){ 0x0, 0x1000, 0 }; /* unsorted */
+	r[1] = (struct msl_frange){ 0x0, 0x1000, 0, 0 }; /* unsorted */
 	CHECK(msl_filter_compile(r, 2, MSEAL_ALL, out, NELEM(out)) == -EINVAL);
 	/* Too small a buffer, then the right one. */
-	r[1] = (struct msl_frange){ 0x30000, 0x40000, 0 };
+	r[1] = (struct msl_frange){ 0x30000, 0x40000, 0, 0 };
 	len = msl_filter_compile(r, 2, MSEAL_ALL, out, NELEM(out));
 	CHECK(len > 0);
 	CHECK(msl_filter_compile(r, 2, MSEAL_ALL, out, (size_t)len - 1) ==
@@ -791,7 +822,7 @@ TEST_ONCE(filter_adjacent_merge)
 {
 	static struct prog one, many;
 	struct msl_frange *r = plain_ranges(1000, 0x7f0000000000, PG, 0);
-	struct msl_frange whole = { r[0].start, r[999].end, 0 };
+	struct msl_frange whole = { r[0].start, r[999].end, 0, 0 };
 
 	compile_ok(&many, r, 1000, MSEAL_ALL);
 	compile_ok(&one, &whole, 1, MSEAL_ALL);
@@ -899,7 +930,11 @@ static size_t random_ranges(struct msl_frange *r, size_t max)
 		}
 		r[n].start = cur;
 		r[n].end = cur + len;
-		r[n].flags = (unsigned int)below(4);
+		r[n].flags = (unsigned int)below(8);
+		/* A segment attached at or below the piece. */
+		r[n].seg = (r[n].flags & MSL_FR_SHM) ?
+				   cur - PG * below(cur / PG < 4 ? 1 : 4) :
+				   0;
 		cur += len;
 		n++;
 	}

@@ -511,6 +511,39 @@ TEST(shmdt_sealed_segment_stays_attached)
 	CHECK_SYS_ERR(munmap(p, 2 * pg), EPERM);
 }
 
+/*
+ * Only the last page sealed.  The kernel's shmdt unmaps the segment one
+ * mapping at a time and ignores each failure: the unsealed pages go, the
+ * sealed one stays.  The seccomp backend refuses the whole call (it knows
+ * the attach address of every segment holding a sealed page, not the
+ * segment's mappings), so nothing goes (libmseal(7)).  Both answer 0.
+ */
+TEST(shmdt_partly_sealed_segment_keeps_the_sealed_page)
+{
+	size_t pg = ctx->page;
+	char *c = shm_new(3 * pg, NULL, 0);
+	char *p = shm_new(3 * pg, NULL, 0);
+	int rc;
+
+	CHECK(c != (char *)-1 && p != (char *)-1);
+	memset(p, 'v', 3 * pg);
+	SEAL(p + 2 * pg, pg);
+	errno = 0;
+	rc = shmdt(p);
+	CHECK(rc == 0 && errno == 0);
+	CHECK_MAPPED(p + 2 * pg);
+	CHECK_BYTES(p + 2 * pg, pg, 'v');
+	if (backend_is_native()) {
+		CHECK_UNMAPPED(p);
+		CHECK_UNMAPPED(p + pg);
+	} else {
+		CHECK_BYTES(p, 2 * pg, 'v');
+	}
+	/* Control: the unsealed segment detaches. */
+	CHECK_SYS_OK(shmdt(c));
+	CHECK_UNMAPPED(c);
+}
+
 TEST(shmat_remap_over_sealed_eperm)
 {
 	size_t pg = ctx->page;
