@@ -9,10 +9,13 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <pthread.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 #include "harness.h"
 
@@ -562,4 +565,53 @@ TEST_ONCE(refuse_environment_invalid_fails_seals)
 	setenv("MSEAL_REFUSE", "io_uring,bogus", 1);
 	CHECK_ERR(mseal_range(p, pg, MSEAL_ALL), EINVAL);
 	CHECK(!prot_refused(p, pg, RO));
+}
+
+/* ---- CLONE_VM processes ---------------------------------------------- */
+
+struct vm_child {
+	char *p;
+	size_t pg;
+	volatile int go;
+	volatile long rc;
+};
+
+static int vm_child_fn(void *arg)
+{
+	struct vm_child *c = arg;
+
+	while (!c->go)
+		;
+	c->rc = syscall(SYS_munmap, c->p, c->pg) == 0 ? 0 : -errno;
+	return 0;
+}
+
+/*
+ * A process sharing the address space (clone(CLONE_VM) without
+ * CLONE_THREAD, as vfork and posix_spawn make) that exists before the seal:
+ * the kernel's seal binds it, being on the memory; a seccomp filter binds
+ * only the threads TSYNC reaches (libmseal(7)).
+ */
+TEST(clone_vm_process_created_before_the_seal)
+{
+	static char stack[65536] __attribute__((aligned(16)));
+	struct vm_child c = { .pg = ctx->page };
+	int st;
+	pid_t pid;
+
+	c.p = filled(1, RO, 'v');
+	pid = clone(vm_child_fn, stack + sizeof(stack), CLONE_VM | SIGCHLD, &c);
+	CHECK(pid > 0);
+	SEAL(c.p, ctx->page);
+	/* Control: this thread is bound. */
+	CHECK_SYS_ERR(munmap(c.p, ctx->page), EPERM);
+	c.go = 1;
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st));
+	if (backend_is_native()) {
+		CHECK(c.rc == -EPERM);
+		CHECK(page_mapped(c.p) && all_bytes(c.p, ctx->page, 'v'));
+	} else {
+		CHECK(c.rc == 0);
+		CHECK(!page_mapped(c.p));
+	}
 }
