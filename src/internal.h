@@ -83,6 +83,16 @@ int msl_seccomp_seal(const struct mseal_span *spans, size_t n,
 void msl_seccomp_classes(uint64_t a, uint64_t b, unsigned int *all,
 			 unsigned int *any) MSL_HIDDEN;
 void msl_seccomp_stats(unsigned int *filters, size_t *insns) MSL_HIDDEN;
+/*
+ * Compiles a batch as msl_seccomp_seal() would, installs nothing: copies
+ * filter k (at most MSL_FILTER_MAX_INSNS instructions) to out and returns
+ * its length; *nfilters is how many the batch needs.  0 when k is past the
+ * last, or -errno.
+ */
+struct sock_filter;
+int msl_seccomp_preview(const struct mseal_span *spans, size_t n,
+			unsigned int classes, size_t k, struct sock_filter *out,
+			size_t *nfilters) MSL_HIDDEN;
 /* Applies MSEAL_REFUSE once, before the first seal: 0 or -errno. */
 int msl_refuse_from_env(void) MSL_HIDDEN;
 

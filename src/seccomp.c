@@ -397,11 +397,15 @@ out:
 	return rc;
 }
 
-int msl_seccomp_seal(const struct mseal_span *spans, size_t n,
-		     unsigned int classes)
+/*
+ * The batch as sorted, merged, non-empty spans (the maps walk then needs
+ * one pass): *out is malloc'ed, *m its length.  0 or -errno.
+ */
+static int normalise(const struct mseal_span *spans, size_t n,
+		     struct span64 **out, size_t *m)
 {
 	struct span64 *s;
-	size_t m = 0;
+	size_t k = 0, j = 0;
 	uintptr_t end;
 	int rc;
 
@@ -416,27 +420,69 @@ int msl_seccomp_seal(const struct mseal_span *spans, size_t n,
 			return rc;
 		}
 		if ((uintptr_t)spans[i].addr != end)
-			s[m++] = (struct span64){ (uintptr_t)spans[i].addr,
+			s[k++] = (struct span64){ (uintptr_t)spans[i].addr,
 						  end };
 	}
-	/* Sorted and merged: the maps walk then needs one pass. */
-	qsort(s, m, sizeof(*s), cmp_span);
-	n = m;
-	m = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (m && s[m - 1].end >= s[i].start) {
-			if (s[i].end > s[m - 1].end)
-				s[m - 1].end = s[i].end;
+	qsort(s, k, sizeof(*s), cmp_span);
+	for (size_t i = 0; i < k; i++) {
+		if (j && s[j - 1].end >= s[i].start) {
+			if (s[i].end > s[j - 1].end)
+				s[j - 1].end = s[i].end;
 		} else {
-			s[m++] = s[i];
+			s[j++] = s[i];
 		}
 	}
-	rc = 0;
+	*out = s;
+	*m = j;
+	return 0;
+}
+
+int msl_seccomp_seal(const struct mseal_span *spans, size_t n,
+		     unsigned int classes)
+{
+	struct span64 *s;
+	size_t m;
+	int rc;
+
+	rc = normalise(spans, n, &s, &m);
+	if (rc)
+		return rc;
 	if (m) {
 		pthread_mutex_lock(&lock);
 		rc = seal_locked(s, m, classes);
 		pthread_mutex_unlock(&lock);
 	}
+	free(s);
+	return rc;
+}
+
+int msl_seccomp_preview(const struct mseal_span *spans, size_t n,
+			unsigned int classes, size_t k, struct sock_filter *out,
+			size_t *nfilters)
+{
+	struct pieces p = { 0 };
+	struct progs ps = { 0 };
+	struct span64 *s;
+	size_t m;
+	int rc;
+
+	*nfilters = 0;
+	rc = normalise(spans, n, &s, &m);
+	if (rc)
+		return rc;
+	if (m)
+		rc = collect(s, m, &p);
+	if (!rc && p.n)
+		rc = compile_split(p.r, p.n, classes, &ps);
+	if (!rc) {
+		*nfilters = ps.n;
+		if (k < ps.n) {
+			memcpy(out, ps.p[k].insns, ps.p[k].len * sizeof(*out));
+			rc = ps.p[k].len;
+		}
+	}
+	progs_free(&ps);
+	free(p.r);
 	free(s);
 	return rc;
 }

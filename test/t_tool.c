@@ -8,7 +8,7 @@
 
 struct run_result {
 	int status; /* exit code, or 128 + signal */
-	char out[4096];
+	char out[65536];
 	char err[4096];
 };
 
@@ -116,6 +116,19 @@ TEST_ONCE(tool_invalid_backend_env_exits_1)
 	/* The JSON stays valid with a quote in the value. */
 	CHECK(strstr(r.out, "\"env_backend\":\"bogus\\\"x\"") != NULL);
 	CHECK(strstr(r.out, "\"env_valid\":false") != NULL);
+}
+
+/* The filter the backend would install for the tool's own image. */
+TEST_ONCE(tool_probe_dump_filter)
+{
+	struct run_result r;
+
+	run_tool(&r, NULL, "probe", "--dump-filter");
+	CHECK(r.status == 0 && !r.err[0]);
+	CHECK(strncmp(r.out, "# filter 1 of ", 14) == 0);
+	CHECK(strstr(r.out, "   0: ld   [4]") != NULL);
+	CHECK(strstr(r.out, "ret  ERRNO(1)") != NULL);
+	CHECK(strstr(r.out, "ret  ALLOW") != NULL);
 }
 
 TEST_ONCE(tool_usage_errors_exit_2)

@@ -12,12 +12,15 @@
 
 #include "classes.h"
 #include "mseal.h"
+#include "bpf_dump.h"
+#include "filter.h"
+#include "internal.h"
 #include "maps.h"
 #include "tool.h"
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: mseal probe [--json]\n"
+	fprintf(f, "usage: mseal probe [--json | --dump-filter]\n"
 		   "       mseal run [OPTIONS] [--] PROGRAM [ARGS...]\n"
 		   "       mseal maps [OPTIONS] PID... | --all | --self\n"
 		   "       mseal --help | --version\n"
@@ -158,17 +161,73 @@ static void print_json(const struct mseal_features *f, const char *env,
 	printf("}\n");
 }
 
+/* The read-only file mappings of this process: its program and libraries. */
+struct ro_spans {
+	struct mseal_span s[512];
+	size_t n;
+};
+
+static int ro_span_fn(const struct msl_vma *v, void *arg)
+{
+	struct ro_spans *r = arg;
+
+	if (!msl_vma_is_real(v) || (v->flags & MSL_VMA_WRITE) || !v->inode ||
+	    r->n == sizeof(r->s) / sizeof(r->s[0]))
+		return 0;
+	r->s[r->n++] =
+		(struct mseal_span){ (void *)v->start, v->end - v->start };
+	return 0;
+}
+
+/*
+ * --dump-filter: the seccomp filter(s) that sealing this process's
+ * read-only file mappings with MSEAL_ALL would install, disassembled.
+ * Nothing is installed.
+ */
+static int dump_filter(void)
+{
+	static struct sock_filter prog[MSL_FILTER_MAX_INSNS];
+	static struct ro_spans r;
+	size_t k = 0, nfilters = 0;
+	int len;
+
+	if (msl_maps_read("/proc/self/maps", ro_span_fn, &r) < 0) {
+		fprintf(stderr, "mseal: probe: cannot read /proc/self/maps\n");
+		return 1;
+	}
+	do {
+		len = msl_seccomp_preview(r.s, r.n, MSEAL_ALL, k, prog,
+					  &nfilters);
+		if (len < 0) {
+			fprintf(stderr, "mseal: probe: cannot compile: %s\n",
+				strerror(-len));
+			return 1;
+		}
+		if (len == 0)
+			break;
+		printf("# filter %zu of %zu for %zu read-only mappings of "
+		       "this process (MSEAL_ALL): %d instructions, at most "
+		       "%zu after conversion to eBPF\n",
+		       k + 1, nfilters, r.n, len,
+		       msl_filter_ebpf_len(prog, (size_t)len));
+		msl_bpf_dump(stdout, prog, (size_t)len);
+	} while (++k < nfilters);
+	return 0;
+}
+
 static int cmd_probe(int argc, char **argv)
 {
 	struct mseal_features f;
 	/* As the library reads it: ignored in a setuid/setgid run. */
 	const char *env = secure_getenv("MSEAL_BACKEND");
-	bool json = false;
+	bool json = false, dump = false;
 	int i, rc;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0) {
 			json = true;
+		} else if (strcmp(argv[i], "--dump-filter") == 0) {
+			dump = true;
 		} else if (strcmp(argv[i], "--help") == 0) {
 			usage(stdout);
 			return 0;
@@ -178,6 +237,15 @@ static int cmd_probe(int argc, char **argv)
 			usage(stderr);
 			return EXIT_USAGE;
 		}
+	}
+	if (dump) {
+		rc = dump_filter();
+		if (!rc && (fflush(stdout) != 0 || ferror(stdout))) {
+			fprintf(stderr, "mseal: cannot write output: %s\n",
+				strerror(errno));
+			rc = 1;
+		}
+		return rc;
 	}
 	rc = mseal_probe(&f);
 	if (rc && rc != -EINVAL) {
