@@ -61,7 +61,8 @@ int main(int argc, char **argv)
 	int n, ncmds = 0, i, j;
 
 	if (argc < 3 || (n = atoi(argv[1])) <= 0) {
-		fprintf(stderr, "usage: startup N NAME=CMD [ARGS...] \\; ...\n");
+		fprintf(stderr,
+			"usage: startup N NAME=CMD [ARGS...] \\; ...\n");
 		return 2;
 	}
 	for (i = 2; i < argc && ncmds < MAX_CMDS;) {
