@@ -207,6 +207,20 @@ fuzz-tool: $(FUZZ_TOOL_BIN)
 	$(Q)$(FUZZ_TOOL_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
 		$(B)/fuzz/corpus-tool fuzz/seeds-tool
 
+# libFuzzer target for the word lists: MSEAL_REFUSE, --seal, --dlopen.
+FUZZ_LISTS_BIN := $(B)/fuzz/fuzz-lists
+$(FUZZ_LISTS_BIN): fuzz/fuzz_lists.c src/refuse_parse.c src/internal.h \
+		src/preload/classes.h
+	@mkdir -p $(@D)
+	$(Q)clang $(BASEFLAGS) -g -O1 -Isrc -Isrc/preload \
+		-fsanitize=fuzzer,address,undefined \
+		-o $@ fuzz/fuzz_lists.c src/refuse_parse.c
+
+fuzz-lists: $(FUZZ_LISTS_BIN)
+	$(Q)mkdir -p $(B)/fuzz/corpus-lists
+	$(Q)$(FUZZ_LISTS_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=256 \
+		$(B)/fuzz/corpus-lists fuzz/seeds-lists
+
 install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
 		$(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGCONFIGDIR) \
@@ -237,5 +251,5 @@ clean:
 	rm -rf $(B) build-*
 
 .PHONY: all examples check check-kernels bench-run check-exports check-style \
-	fuzz fuzz-tool \
+	fuzz fuzz-tool fuzz-lists \
 	install uninstall clean

@@ -93,6 +93,8 @@ struct sock_filter;
 int msl_seccomp_preview(const struct mseal_span *spans, size_t n,
 			unsigned int classes, size_t k, struct sock_filter *out,
 			size_t *nfilters) MSL_HIDDEN;
+/* Parses MSEAL_REFUSE's value (NULL or "" is none): 0 or -EINVAL. */
+int msl_parse_refuse(const char *s, unsigned int *out) MSL_HIDDEN;
 /* Applies MSEAL_REFUSE once, before the first seal: 0 or -errno. */
 int msl_refuse_from_env(void) MSL_HIDDEN;
 

@@ -108,23 +108,8 @@ static void probe_once(void)
 	}
 	config.kernel_flags = flags;
 
-	/* MSEAL_REFUSE: "io_uring" and "userfaultfd", comma-separated. */
-	if (refuse && *refuse) {
-		char buf[128], *save = NULL, *tok;
-
-		snprintf(buf, sizeof(buf), "%s", refuse);
-		for (tok = strtok_r(buf, ",", &save); tok;
-		     tok = strtok_r(NULL, ",", &save)) {
-			if (strcmp(tok, "io_uring") == 0)
-				config.refuse |= MSEAL_REFUSE_IO_URING;
-			else if (strcmp(tok, "userfaultfd") == 0)
-				config.refuse |= MSEAL_REFUSE_USERFAULTFD;
-			else
-				config.env_invalid = true;
-		}
-		if (strlen(refuse) >= sizeof(buf))
-			config.env_invalid = true;
-	}
+	if (msl_parse_refuse(refuse, &config.refuse))
+		config.env_invalid = true;
 	config.source = MSEAL_SOURCE_AUTO;
 	if (env && *env && strcmp(env, "auto") != 0) {
 		config.source = MSEAL_SOURCE_ENV;
