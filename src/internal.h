@@ -93,6 +93,11 @@ struct sock_filter;
 int msl_seccomp_preview(const struct mseal_span *spans, size_t n,
 			unsigned int classes, size_t k, struct sock_filter *out,
 			size_t *nfilters) MSL_HIDDEN;
+/*
+ * When MSEAL_BACKEND or MSEAL_REFUSE holds a bad value: a sentence naming
+ * the variable and its value, for error messages.  "" otherwise.
+ */
+const char *msl_env_error(void) MSL_HIDDEN;
 /* Parses MSEAL_REFUSE's value (NULL or "" is none): 0 or -EINVAL. */
 int msl_parse_refuse(const char *s, unsigned int *out) MSL_HIDDEN;
 /* Applies MSEAL_REFUSE once, before the first seal: 0 or -errno. */

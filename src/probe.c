@@ -27,6 +27,7 @@
 #endif
 
 static struct msl_config config;
+static char env_error[160];
 static size_t page_size;
 static pthread_once_t config_once = PTHREAD_ONCE_INIT;
 /*
@@ -108,15 +109,26 @@ static void probe_once(void)
 	}
 	config.kernel_flags = flags;
 
-	if (msl_parse_refuse(refuse, &config.refuse))
+	if (msl_parse_refuse(refuse, &config.refuse)) {
 		config.env_invalid = true;
+		snprintf(
+			env_error, sizeof(env_error),
+			"MSEAL_REFUSE='%.64s' is not a comma-separated list of "
+			"io_uring, userfaultfd",
+			refuse);
+	}
 	config.source = MSEAL_SOURCE_AUTO;
 	if (env && *env && strcmp(env, "auto") != 0) {
 		config.source = MSEAL_SOURCE_ENV;
-		if (strcmp(env, "native") == 0)
+		if (strcmp(env, "native") == 0) {
 			config.env_native = true;
-		else if (strcmp(env, "seccomp") != 0)
+		} else if (strcmp(env, "seccomp") != 0) {
 			config.env_invalid = true;
+			snprintf(env_error, sizeof(env_error),
+				 "MSEAL_BACKEND='%.64s' is not one of auto, "
+				 "native, seccomp",
+				 env);
+		}
 	}
 
 	/*
@@ -144,6 +156,12 @@ static void probe_once(void)
 		config.backend_subset = seccomp;
 	}
 	errno = saved;
+}
+
+const char *msl_env_error(void)
+{
+	pthread_once(&config_once, probe_once);
+	return env_error;
 }
 
 const struct msl_config *msl_config(void)

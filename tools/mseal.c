@@ -262,9 +262,7 @@ static int cmd_probe(int argc, char **argv)
 		return 1;
 	}
 	if (rc) {
-		fprintf(stderr,
-			"mseal: MSEAL_BACKEND='%s' is not one of auto, native, seccomp\n",
-			env ? env : "");
+		fprintf(stderr, "mseal: %s\n", msl_env_error());
 		return 1;
 	}
 	return 0;

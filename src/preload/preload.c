@@ -245,11 +245,7 @@ static int seal_plan(char *why, size_t size)
 	if (!rc)
 		return 0;
 	if (c->env_invalid)
-		snprintf(why, size,
-			 "MSEAL_BACKEND='%s' is not one of auto, "
-			 "native, seccomp",
-			 getenv("MSEAL_BACKEND") ? getenv("MSEAL_BACKEND") :
-						   "");
+		snprintf(why, size, "%s", msl_env_error());
 	else if (rc == -EOPNOTSUPP || rc == -ENOSYS)
 		snprintf(why, size, "%s (backend %s; see mseal probe)",
 			 strerror(-rc), backend_name());

@@ -118,6 +118,10 @@ expect_rc 125 "sealing fails"
 grep -qE "^mseal: cannot seal .* at start-up: MSEAL_BACKEND='bogus' is not one of auto, native, seccomp$" "$err" ||
 	fail "message of a failed seal"
 [ "$(wc -l <"$err")" = 1 ] || fail "more than one line"
+run env MSEAL_REFUSE=io_uring,bogus "$MSEAL" run -- sh -c 'exit 4'
+expect_rc 125 "bad MSEAL_REFUSE"
+grep -qE "^mseal: cannot seal .* at start-up: MSEAL_REFUSE='io_uring,bogus' is not a comma-separated list of io_uring, userfaultfd$" "$err" ||
+	fail "message of a bad MSEAL_REFUSE"
 run env MSEAL_BACKEND=bogus "$MSEAL" run --best-effort -- sh -c 'exit 4'
 expect_rc 4 "sealing fails, best effort"
 [ ! -s "$err" ] || fail "best effort printed something"
