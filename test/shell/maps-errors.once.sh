@@ -13,6 +13,11 @@ expect() {
 		cat "$err"
 		exit 1
 	fi
+	# On a kernel without mseal(2) a scan begins with a note on stderr
+	# (checked in t_maps.c and maps-all.once.sh), not an error.
+	grep -v '^mseal: maps: this kernel has no mseal(2): ' "$err" \
+		>"$err.rest" || true
+	mv "$err.rest" "$err"
 	if [ "$(cat "$err")" != "$want_err" ]; then
 		echo "mseal maps $*: stderr:"
 		cat "$err"
@@ -41,7 +46,8 @@ expect 2 "mseal: maps: invalid --check list 'code,'$hint" --check=code, --self
 expect 2 "mseal: maps: invalid --check list ''$hint" --check= --self
 test ! -s "$out" || { echo "usage errors wrote to stdout"; exit 1; }
 
-# A PID no process has: the highest free one below pid_max.
+# A PID no process has: pid_max itself (PIDs stay below it), or the
+# highest free one under it.
 pid=$(cat /proc/sys/kernel/pid_max)
 while [ -e "/proc/$pid" ]; do pid=$((pid - 1)); done
 expect 1 "mseal: no process $pid" "$pid"
@@ -70,8 +76,13 @@ test "$status" = 1 && grep -q "^mseal: cannot write output: No space left on dev
 }
 
 # A process this user may not read: as nobody, the shell that runs us.
-if [ "$(id -u)" != 0 ] || ! command -v setpriv >/dev/null; then
-	echo "not root or no setpriv: cannot test an unreadable process"
+if [ "$(id -u)" != 0 ]; then
+	echo "not root: cannot test an unreadable process"
+	exit 77
+fi
+# busybox's setpriv has no --reuid.
+if ! setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
+	echo "no setpriv --reuid (util-linux): cannot test an unreadable process"
 	exit 77
 fi
 chmod 755 "$TMPDIR"
@@ -79,6 +90,9 @@ cp "$MSEAL" "$TMPDIR/mseal"
 status=0
 setpriv --reuid=65534 --regid=65534 --clear-groups \
 	"$TMPDIR/mseal" maps $$ >"$out" 2>"$err" || status=$?
+grep -v '^mseal: maps: this kernel has no mseal(2): ' "$err" >"$err.rest" ||
+	true
+mv "$err.rest" "$err"
 comm=$(cat /proc/$$/comm)
 want="mseal: cannot read the mappings of process $$ ($comm): Permission denied"
 if [ "$status" != 1 ] || [ "$(cat "$err")" != "$want" ]; then
