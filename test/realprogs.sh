@@ -17,12 +17,13 @@ MSEAL_BUILD=${MSEAL_BUILD:-$(dirname "$MSEAL")}
 T=$(mktemp -d "${TMPDIR:-/tmp}/realprogs-XXXXXX")
 trap 'rm -rf "$T"' EXIT
 PY=/usr/bin/python3 # Debian's, not a pyenv one on PATH
-npass=0 nfail=0 nskip=0
+npass=0 nfail=0 nskip=0 skipped=
 
 say() { # STATUS NAME DETAIL
 	printf '%s  %s[%s]: %s\n' "$1" "$2" "$backend" "$3"
 	case $1 in PASS) npass=$((npass + 1)) ;; FAIL) nfail=$((nfail + 1)) ;;
-	*) nskip=$((nskip + 1)) ;; esac
+	*) nskip=$((nskip + 1)) skipped="$skipped${skipped:+; }$2: $3" ;;
+	esac
 }
 
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -69,7 +70,7 @@ smaps_verdict() { # SMAPS EXE REPORT
 	END {
 		if (bad != "") { print "writable mappings sealed:" bad; exit 1 }
 		if (nr == 0) { print "no ranges in the report"; exit 1 }
-		if (got != all) { print got "/" all " reported mappings sealed, not:" miss; exit 1 }
+		if (got != all) { print got+0 "/" all " reported mappings sealed, not:" miss; exit 1 }
 		if (!ok["program"] || !ok["ld.so"] || !ok["libc"]) {
 			print "program/ld.so/libc sealed: " ok["program"]+0 "/" ok["ld.so"]+0 "/" ok["libc"]+0
 			exit 1
@@ -102,7 +103,7 @@ check_run() {
 	done <"$T/want"
 	grep -q '"event":"startup".*"status":"sealed"' "$T/rep.json" ||
 		{ say FAIL "$name" "report: $(head -c 200 "$T/rep.json")"; return; }
-	if [ "$backend" = seccomp ]; then
+	if [ "$used" = seccomp ]; then
 		if grep -q '^behaviour: ' "$T/out"; then
 			grep -q '^behaviour: text sealed$' "$T/out" ||
 				{ say FAIL "$name" "$(grep '^behaviour' "$T/out")"; return; }
@@ -247,7 +248,10 @@ require("fs").writeFileSync(process.argv[1], require("fs").readFileSync("/proc/s
 
 backends=${*:-native seccomp}
 for backend in $backends; do
-	if MSEAL_BACKEND=$backend "$MSEAL" probe --json | grep -q '"backend":"none"'; then
+	# What `mseal run` uses: auto is seccomp without mseal(2).
+	used=$(MSEAL_BACKEND=$backend "$MSEAL" probe --json |
+		sed -n 's/.*"run_backend":"\([a-z]*\)".*/\1/p')
+	if [ "$used" = none ]; then
 		for p in python3 perl bash gcc sqlite3 git node; do
 			say SKIP $p "backend $backend cannot seal in this build"
 		done
@@ -257,6 +261,8 @@ for backend in $backends; do
 		prog_$p
 	done
 done
+# The control below is no real program: it does not count as one that ran.
+nran=$npass
 # Control: the same check without mseal finds nothing sealed.
 if [ -x $PY ]; then
 	backend=control
@@ -272,5 +278,9 @@ if [ -x $PY ]; then
 fi
 echo "$npass passed, $nfail failed, $nskip skipped"
 [ $nfail = 0 ] || exit 1
-[ $npass -gt 1 ] || exit 77
+if [ $nran = 0 ]; then
+	# The last line is the reason a test runner shows for the skip.
+	echo "no real program ran ($skipped)"
+	exit 77
+fi
 exit 0
