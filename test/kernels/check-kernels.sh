@@ -9,7 +9,9 @@
 # usage: test/kernels/check-kernels.sh OUTDIR     (make check-kernels)
 #
 # OUTDIR caches the .deb files, the extracted kernels, a static build of
-# the suite and the initramfs, so a second run downloads nothing.
+# the suite, a normal build of the preload and the test helpers (for
+# `mseal run`, with the host's loader, libc and a few dynamic programs)
+# and the initramfs, so a second run downloads nothing.
 #
 # Environment (all optional):
 #   KERNELS_BACKENDS      runs per kernel, comma-separated (auto,seccomp)
@@ -87,6 +89,18 @@ done
 "$static/mseal" --version >/dev/null || die "$static/mseal does not run"
 "$static/test/mseal-tests" -l >/dev/null ||
 	die "$static/test/mseal-tests does not run"
+
+# ---- what `mseal run` needs: a loader and dynamic programs ---------------
+
+# `mseal run` preloads a shared object, so its tests need what a static
+# build cannot give: the preload and the test helpers built the normal way
+# (a -static preload cannot load), the loader and libc, and dynamic programs
+# to run (busybox is static, and `mseal run` refuses static programs).
+dyn=$out/dyn
+say "dynamic build in $dyn"
+"$make" -s -C "$srcdir" B="$dyn" EXTRA_LDFLAGS= "$dyn/libmseal-preload.so" \
+	"$dyn/test/run-helper" "$dyn/test/libmsealtest.so" \
+	"$dyn/test/libmsealtest-nodelete.so"
 
 # ---- kernels: newest package per label, downloaded once ------------------
 
@@ -196,17 +210,89 @@ done <<<"$KERNELS"
 root=$out/initramfs
 initrd=$out/initramfs.cpio.gz
 rm -rf "$root"
-mkdir -p "$root/bin" "$root/libmseal/build/test" "$root/libmseal/include" \
+mkdir -p "$root/usr"
+# The host's layout (Debian: /bin -> usr/bin and so on), so paths in the
+# guest's /proc/PID/maps read as on the host.
+for d in bin sbin lib lib64; do
+	if [ -L "/$d" ]; then
+		link=$(readlink "/$d")
+		ln -s "$link" "$root/$d"
+		case "$link" in
+		/*) mkdir -p "$root$link" ;;
+		*) mkdir -p "$root/$link" ;;
+		esac
+	else
+		mkdir -p "$root/$d"
+	fi
+done
+mkdir -p "$root/bin" "$root/sbin" "$root/lib" "$root/lib64" "$root/etc" \
+	"$root/libmseal/build/test" "$root/libmseal/include" \
 	"$root/libmseal/test"
-# /init links the applets (busybox --install) at boot.
+
+# put PATH: copies the host's PATH to the same path in the guest, through
+# the same symbolic links.
+put() {
+	local real dir
+
+	real=$(readlink -f "$1")
+	dir=$(readlink -f "$(dirname "$1")")
+	mkdir -p "$root$(dirname "$real")" "$root$dir"
+	[ -e "$root$real" ] || cp "$real" "$root$real"
+	if [ "$dir/$(basename "$1")" != "$real" ] &&
+		[ ! -L "$root$dir/$(basename "$1")" ]; then
+		ln -s "$real" "$root$dir/$(basename "$1")"
+	fi
+}
+
+# put_libs FILE: every library ldd finds for FILE, the loader included.
+put_libs() {
+	local lib
+
+	for lib in $(ldd "$1" | sed -n 's|.*=> \(/[^ ]*\) .*|\1|p
+		s|^[[:space:]]*\(/[^ ]*\) (0x.*|\1|p'); do
+		put "$lib"
+	done
+}
+
+# /init links the applets (busybox --install -s) at boot, except where a
+# program below already is.
 cp "$busybox" "$root/bin/busybox"
 cp "$srcdir/test/kernels/init" "$root/init"
 chmod 0755 "$root/init"
 cp "$static/mseal" "$root/libmseal/build/mseal"
 cp "$static/test/mseal-tests" "$root/libmseal/build/test/mseal-tests"
+cp "$dyn/libmseal-preload.so" "$root/libmseal/build/"
+cp "$dyn/test/run-helper" "$dyn/test/libmsealtest.so" \
+	"$dyn/test/libmsealtest-nodelete.so" "$root/libmseal/build/test/"
+put_libs "$dyn/libmseal-preload.so"
+put_libs "$dyn/test/run-helper"
+# What the shell tests start under `mseal run` (sh is dash, as on the
+# host), env (busybox's runs its own static sh for "env ... sh"),
+# util-linux's setpriv (busybox's has no --reuid) and bash, one of
+# realprogs.sh's programs.  The rest of realprogs.sh's programs (python3,
+# perl, gcc...) are too big to carry: those tests skip, saying so.
+for p in /bin/sh /bin/cat /bin/env /bin/printenv /bin/true; do
+	[ -x "$p" ] || die "$p not found"
+	put "$p"
+	put_libs "$p"
+done
+for p in setpriv bash; do
+	if f=$(command -v "$p"); then
+		put "$f"
+		put_libs "$f"
+	else
+		say "no $p here: the guest's tests that need it skip"
+	fi
+done
+# For `id nobody` and setpriv --reuid=65534.
+printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' \
+	'nobody:x:65534:65534:nobody:/nonexistent:/bin/false' \
+	>"$root/etc/passwd"
+printf '%s\n' 'root:x:0:' 'nogroup:x:65534:' >"$root/etc/group"
 # The shell tests expect the checkout's layout under MSEAL_SRCDIR.
 cp "$srcdir/include/mseal.h" "$root/libmseal/include/"
 cp -r "$srcdir/test/shell" "$root/libmseal/test/shell"
+cp "$srcdir/test/realprogs.sh" "$root/libmseal/test/"
 
 # Rebuild the archive only when its contents changed.
 sum=$(cd "$root" && find . -type f -print0 | LC_ALL=C sort -z |
