@@ -161,6 +161,16 @@ check: $(TEST_BIN) $(TOOL) $(PRELOAD) $(HELPERS)
 bench-run: $(TOOL) $(PRELOAD)
 	$(Q)MSEAL=$(abspath $(TOOL)) bench/run-startup.sh
 
+# What seals cost memory calls on unsealed memory, per backend and filter
+# size, side by side in one run (bench/bench.c).  Not part of check.
+$(B)/bench/bench: bench/bench.c include/mseal.h $(STLIB)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(STLIB) $(ALL_LDFLAGS)
+
+bench: $(B)/bench/bench
+	$(Q)$(B)/bench/bench $(BENCHFLAGS)
+
 # The suite on Debian's 6.1 (no mseal) and 6.12 kernels under QEMU, with a
 # static build; downloads and images are cached in $(B)/kernels.
 check-kernels:
@@ -251,5 +261,5 @@ clean:
 	rm -rf $(B) build-*
 
 .PHONY: all examples check check-kernels bench-run check-exports check-style \
-	fuzz fuzz-tool fuzz-lists \
+	bench fuzz fuzz-tool fuzz-lists \
 	install uninstall clean

@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What seals cost the calls a program makes on memory it has not sealed.
+ *
+ * For each configuration -- no seals; native seals; one seccomp filter
+ * holding 1, 16, 256 or 1024 sealed ranges (one mseal_ranges() batch, for
+ * writable pages with MSEAL_ALL and for MSEAL_PROT alone, since the class
+ * and the kind of memory change what a filter holds); and 1, 8 or 64
+ * filters of one range each -- a fresh child process seals, then times
+ * getppid, mprotect, munmap + mmap and madvise(MADV_DONTNEED) on an
+ * unsealed page: several rounds of many calls, the median round in ns per
+ * call, and that against the same call with no seals in the same run.
+ *
+ * Targets (SEMANTICS.md section 4): getppid <= 1.05x with any number of our
+ * filters (the kernel's seccomp action cache skips them for non-memory
+ * calls); mprotect <= 1.3x with one filter of 256 ranges; cost growing
+ * logarithmically from 16 to 1024 ranges.  Prints numbers, never asserts
+ * on them.
+ *
+ *   bench [ROUNDS]        (default 21; `make bench` builds and runs it)
+ */
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mseal.h"
+
+#define RW (PROT_READ | PROT_WRITE)
+
+enum { OP_GETPPID, OP_MPROTECT, OP_REMAP, OP_MADVISE, NOPS };
+
+static const char *const op_names[NOPS] = { "getppid", "mprotect",
+					    "munmap+mmap", "madvise" };
+
+/* Calls per round: about the same time for each. */
+static const long op_iters[NOPS] = { 40000, 20000, 4000, 20000 };
+
+struct config {
+	const char *name;
+	const char *backend; /* MSEAL_BACKEND, NULL: no seals */
+	unsigned int classes;
+	int ranges;	/* sealed one-page ranges */
+	int per_filter; /* ranges per mseal call (seccomp) */
+	int allow_all;	/* a one-instruction ALLOW filter, not ours */
+};
+
+static const struct config configs[] = {
+	{ "no seals", NULL, 0, 0, 0, 0 },
+	{ "native, 4 ranges", "native", MSEAL_ALL, 4, 1, 0 },
+	{ "allow-all filter (not ours)", NULL, 0, 0, 0, 1 },
+	{ "seccomp 1 range", "seccomp", MSEAL_ALL, 1, 1, 0 },
+	{ "seccomp 16 ranges/filter", "seccomp", MSEAL_ALL, 16, 16, 0 },
+	{ "seccomp 256 ranges/filter", "seccomp", MSEAL_ALL, 256, 256, 0 },
+	{ "seccomp 1024 ranges/filter", "seccomp", MSEAL_ALL, 1024, 1024, 0 },
+	{ "PROT 1 range", "seccomp", MSEAL_PROT, 1, 1, 0 },
+	{ "PROT 16 ranges/filter", "seccomp", MSEAL_PROT, 16, 16, 0 },
+	{ "PROT 256 ranges/filter", "seccomp", MSEAL_PROT, 256, 256, 0 },
+	{ "PROT 1024 ranges/filter", "seccomp", MSEAL_PROT, 1024, 1024, 0 },
+	{ "seccomp 8 x 1 range", "seccomp", MSEAL_ALL, 8, 1, 0 },
+	{ "seccomp 64 x 1 range", "seccomp", MSEAL_ALL, 64, 1, 0 },
+};
+
+#define NCONFIGS (sizeof(configs) / sizeof(configs[0]))
+
+#define MAX_ROUNDS 64
+
+struct result {
+	int ok;
+	int filters; /* Seccomp_filters: of the child */
+	char err[128];
+	double round[NOPS][MAX_ROUNDS];
+	double ns[NOPS]; /* the median round */
+};
+
+static size_t pg;
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* One round of n calls of op on the unsealed page p, in ns per call. */
+static double round_ns(int op, char *p, long n)
+{
+	double t0 = now_ns();
+
+	for (long i = 0; i < n; i++) {
+		switch (op) {
+		case OP_GETPPID:
+			getppid();
+			break;
+		case OP_MPROTECT:
+			mprotect(p, pg, i & 1 ? RW : PROT_READ);
+			break;
+		case OP_REMAP:
+			munmap(p, pg);
+			mmap(p, pg, RW, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+			     -1, 0);
+			break;
+		case OP_MADVISE:
+			madvise(p, pg, MADV_DONTNEED);
+			break;
+		}
+	}
+	return (now_ns() - t0) / (double)n;
+}
+
+static int seccomp_filters(void)
+{
+	char line[256];
+	int n = -1;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Seccomp_filters: %d", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+/*
+ * The sealed ranges: one page each, with an unmapped page between them so
+ * that neither the kernel nor the filter compiler merges them.
+ */
+static int seal(const struct config *c, struct result *r)
+{
+	size_t n = (size_t)c->ranges;
+	struct mseal_span *spans;
+	char *base;
+	int rc = 0;
+
+	if (!n)
+		return 0;
+	base = mmap(NULL, 2 * n * pg, RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	spans = calloc(n, sizeof(*spans));
+	if (base == MAP_FAILED || !spans)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		munmap(base + (2 * i + 1) * pg, pg);
+		spans[i] = (struct mseal_span){ base + 2 * i * pg, pg };
+	}
+	for (size_t i = 0; i < n && !rc; i += (size_t)c->per_filter) {
+		size_t k = n - i < (size_t)c->per_filter ?
+				   n - i :
+				   (size_t)c->per_filter;
+
+		rc = mseal_ranges(spans + i, k, c->classes);
+	}
+	free(spans);
+	if (rc)
+		snprintf(r->err, sizeof(r->err), "mseal_ranges: %s",
+			 strerror(-rc));
+	return rc;
+}
+
+/* What seccomp costs before any of our filters' logic runs. */
+static int allow_all_filter(void)
+{
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct sock_fprog prog = { 1, &allow };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -1;
+	return (int)syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+}
+
+/*
+ * Each configuration's child seals, then runs one round of every call each
+ * time the parent writes a byte to its pipe, and answers with a byte: the
+ * parent goes round the children (A B C ... A B C ...), so that the load
+ * of a shared machine and its drift hit every configuration alike.
+ */
+static void child(const struct config *c, struct result *r, int rounds, int go,
+		  int done)
+{
+	char *p = NULL, b = 0;
+	int k = 0;
+
+	/* The measured page, between PROT_NONE guards, mapped before the
+	 * seals: it never merges with a neighbour, and its place is the same
+	 * in every configuration. */
+	p = mmap(NULL, 3 * pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p != MAP_FAILED && mprotect(p + pg, pg, RW) == 0)
+		p += pg;
+	else
+		p = NULL;
+	if (c->backend)
+		setenv("MSEAL_BACKEND", c->backend, 1);
+	if (c->allow_all && allow_all_filter())
+		snprintf(r->err, sizeof(r->err), "seccomp: %s",
+			 strerror(errno));
+	else if (p && seal(c, r) == 0)
+		r->ok = 1;
+	r->filters = seccomp_filters();
+	for (int op = 0; op < NOPS && r->ok; op++)
+		round_ns(op, p, op_iters[op] / 10); /* warm up */
+	if (write(done, &b, 1) != 1)
+		_exit(1);
+	/* Exactly rounds rounds: later children hold our pipe's write end,
+	 * so end of file never comes. */
+	while (k < rounds && r->ok && read(go, &b, 1) == 1) {
+		for (int op = 0; op < NOPS; op++)
+			r->round[op][k] = round_ns(op, p, op_iters[op]);
+		k++;
+		if (write(done, &b, 1) != 1)
+			break;
+	}
+	_exit(0);
+}
+
+int main(int argc, char **argv)
+{
+	int rounds = argc > 1 ? atoi(argv[1]) : 21;
+	int go[NCONFIGS], done[NCONFIGS];
+	pid_t pids[NCONFIGS];
+	struct result *res;
+
+	if (rounds < 1 || rounds > MAX_ROUNDS) {
+		fprintf(stderr, "usage: %s [ROUNDS (1-64)]\n", argv[0]);
+		return 2;
+	}
+	pg = (size_t)sysconf(_SC_PAGESIZE);
+	res = mmap(NULL, NCONFIGS * sizeof(*res), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (res == MAP_FAILED)
+		return perror("mmap"), 1;
+	/* The library must not pick a backend in this process. */
+	unsetenv("MSEAL_BACKEND");
+	for (size_t i = 0; i < NCONFIGS; i++) {
+		int to[2], from[2];
+		char b;
+
+		if (pipe(to) || pipe(from))
+			return perror("pipe"), 1;
+		fflush(stdout);
+		pids[i] = fork();
+		if (pids[i] < 0)
+			return perror("fork"), 1;
+		if (pids[i] == 0) {
+			close(to[1]);
+			close(from[0]);
+			child(&configs[i], &res[i], rounds, to[0], from[1]);
+		}
+		close(to[0]);
+		close(from[1]);
+		go[i] = to[1];
+		done[i] = from[0];
+		if (read(done[i], &b, 1) != 1)
+			res[i].ok = 0;
+	}
+	for (int k = 0; k < rounds; k++) {
+		for (size_t i = 0; i < NCONFIGS; i++) {
+			char b = 0;
+
+			if (!res[i].ok)
+				continue;
+			if (write(go[i], &b, 1) != 1 ||
+			    read(done[i], &b, 1) != 1)
+				res[i].ok = 0;
+		}
+	}
+	for (size_t i = 0; i < NCONFIGS; i++) {
+		close(go[i]);
+		waitpid(pids[i], NULL, 0);
+		for (int op = 0; op < NOPS && res[i].ok; op++) {
+			qsort(res[i].round[op], (size_t)rounds, sizeof(double),
+			      cmp_double);
+			res[i].ns[op] = res[i].round[op][rounds / 2];
+		}
+	}
+	printf("median of %d interleaved rounds, ns per call "
+	       "(x: against \"no seals\")\n",
+	       rounds);
+	printf("%-28s %7s", "config", "filters");
+	for (int op = 0; op < NOPS; op++)
+		printf(" %18s", op_names[op]);
+	printf("\n");
+	for (size_t i = 0; i < NCONFIGS; i++) {
+		printf("%-28s", configs[i].name);
+		if (!res[i].ok) {
+			printf(" failed: %s\n",
+			       res[i].err[0] ? res[i].err : "see stderr");
+			continue;
+		}
+		printf(" %7d", res[i].filters);
+		for (int op = 0; op < NOPS; op++)
+			printf(" %9.1f (%5.2fx)", res[i].ns[op],
+			       res[0].ok ? res[i].ns[op] / res[0].ns[op] : 0);
+		printf("\n");
+	}
+	return 0;
+}
