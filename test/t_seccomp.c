@@ -425,10 +425,13 @@ TEST_ONCE(seccomp_foreign_filters_share_the_budget)
 	free(s);
 }
 
+static pid_t own_filter_tid;
+
 static void *own_filter_thread(void *arg)
 {
 	struct thr *t = arg;
 
+	own_filter_tid = (pid_t)syscall(SYS_gettid);
 	t->munmap_err = -install_allow_filter(2);
 	__atomic_store_n(&t->go, 1, __ATOMIC_RELEASE);
 	while (!__atomic_load_n(&t->done, __ATOMIC_ACQUIRE))
@@ -441,6 +444,7 @@ TEST_ONCE(seccomp_thread_with_own_filter_fails_cleanly)
 	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
 	struct thr t = { 0 };
 	char *p = map_anon(1, RO);
+	char path[64];
 	unsigned int c;
 	pthread_t th;
 
@@ -456,6 +460,13 @@ TEST_ONCE(seccomp_thread_with_own_filter_fails_cleanly)
 	CHECK(c == 0);
 	__atomic_store_n(&t.done, 1, __ATOMIC_RELEASE);
 	CHECK(pthread_join(th, NULL) == 0);
+	/* pthread_join returns when the kernel clears the thread's TID, a
+	 * little before the thread leaves the thread group that TSYNC
+	 * walks: wait for its /proc entry to go (seen under QEMU on 6.1). */
+	snprintf(path, sizeof(path), "/proc/self/task/%d", (int)own_filter_tid);
+	for (int i = 0; access(path, F_OK) == 0 && i < 5000; i++)
+		usleep(1000);
+	CHECK(access(path, F_OK) != 0 && errno == ENOENT);
 	/* Control: with the thread gone the same seal works. */
 	CHECK_OK(mseal_range(p, pg, MSEAL_ALL));
 	CHECK(prot_refused(p, pg, RO));
