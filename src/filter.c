@@ -634,13 +634,18 @@ static void h_mmap(struct gen *g)
 }
 
 /*
- * mremap: the source is [old_address, + old_len).  The kernel's mseal
- * checks only the mapping at old_address, because its seals split
- * mappings; seccomp seals do not, and a move takes the whole source while
- * a shrink unmaps its tail (with no check of the seal at all before 6.10).
- * old_len 0 (or rounding to 0) still names the mapping at old_address: a
- * page.  The destination of MREMAP_FIXED is checked after the main tree
- * allows the source (CONT_MREMAP).
+ * mremap, as 6.18's mm/mremap.c does it, with seals that do not split
+ * mappings:
+ * - the mapping at old_address must not be sealed: the page there;
+ * - MREMAP_FIXED moves the whole source [old_address, + old_len) (the
+ *   kernel moves mapping by mapping and stops at a sealed one, after
+ *   moving those before it; the filter refuses before anything moves), and
+ *   replaces [new_address, + new_len);
+ * - otherwise a shrink unmaps the tail [old_address + new_len, + old_len);
+ *   a growth or a same-size call touches only the first mapping.
+ * old_len 0 (or rounding to 0) names the mapping at old_address: a page.
+ * The second range (destination or tail) is checked after the main tree
+ * allows the first (CONT_MREMAP), in a second copy of the tree.
  */
 static void h_mremap(struct gen *g)
 {
@@ -662,6 +667,8 @@ static void h_mremap(struct gen *g)
 	place(g, l_addr);
 	range_addr(g, 0, true);
 	range_len_up(g, 2); /* new_len 0 is EINVAL */
+	ld_abs(g, ARG_LO(3));
+	jcond(g, BPF_JSET, 2u, NEXT, l_page);
 	range_len_up_or(g, 1, l_page);
 	ja(g, l_len);
 	place(g, l_page);
@@ -671,10 +678,45 @@ static void h_mremap(struct gen *g)
 	to_main(g, CONT_MREMAP);
 }
 
-static void mremap_dest(struct gen *g)
+/* Scratch for the shrink's tail end. */
+#define M_T0 6
+#define M_T1 7
+
+static void mremap_second(struct gen *g)
 {
+	uint32_t l_dest = label(g), l_lo = label(g);
+
 	ld_abs(g, ARG_LO(3));
-	jcond(g, BPF_JSET, 2u /* MREMAP_FIXED */, NEXT, g->l_allow);
+	jcond(g, BPF_JSET, 2u /* MREMAP_FIXED */, l_dest, NEXT);
+	/* The tail a shrink unmaps: [a + new_len, a + old_len). */
+	range_addr(g, 0, false);
+	range_len_up_or(g, 1, g->l_allow);
+	range_end(g);
+	ld_mem(g, M_ELO);
+	st(g, M_T0);
+	ld_mem(g, M_EHI);
+	st(g, M_T1);
+	range_len_up(g, 2);
+	range_end(g);
+	ld_mem(g, M_ELO);
+	st(g, M_ALO);
+	ld_mem(g, M_EHI);
+	st(g, M_AHI);
+	ld_mem(g, M_T0);
+	st(g, M_ELO);
+	ld_mem(g, M_T1);
+	st(g, M_EHI);
+	/* Not a shrink (a + new_len >= a + old_len): nothing unmapped. */
+	ldx_mem(g, M_T1);
+	ld_mem(g, M_AHI);
+	jcond_x(g, BPF_JGT, g->l_allow, NEXT);
+	jcond_x(g, BPF_JEQ, l_lo, g->l_tdest);
+	place(g, l_lo);
+	ldx_mem(g, M_T0);
+	ld_mem(g, M_ALO);
+	jcond_x(g, BPF_JGE, g->l_allow, g->l_tdest);
+	/* MREMAP_FIXED: the destination. */
+	place(g, l_dest);
 	range_addr(g, 4, false);
 	range_len_up(g, 2);
 	range_end(g);
@@ -903,7 +945,7 @@ static void program(struct gen *g)
 		if (g->classes & MSEAL_BASE) {
 			ld_mem(g, M_CONT);
 			jcond(g, BPF_JEQ, CONT_MREMAP, NEXT, g->l_allow);
-			mremap_dest(g);
+			mremap_second(g);
 			place(g, g->l_tdest);
 			tree(g, g->main_r, g->nmain, g->l_eperm, g->l_allow);
 		} else {

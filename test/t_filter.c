@@ -155,21 +155,35 @@ static uint32_t model_mremap(const struct model *m, const uint64_t *a)
 	if (a[0] % PG || a[2] == 0 || a[2] > UINT64_MAX - (PG - 1))
 		return ALLOW; /* new_len 0 after rounding */
 	/*
-	 * The source is [addr, addr + old_len): a shrink unmaps its tail and
-	 * a move takes all of it, and the seccomp backend does not split
-	 * mappings at seal boundaries.  old_len 0 (or rounding to 0) still
-	 * names the mapping at addr: one page.
+	 * The mapping at addr must not be sealed (one page); a FIXED move
+	 * takes all of [addr, addr + old_len) and replaces the destination;
+	 * otherwise a shrink unmaps [addr + new_len, addr + old_len).
+	 * old_len 0 (or rounding to 0) names the mapping at addr: one page.
 	 */
-	src_len = a[1] && a[1] <= UINT64_MAX - (PG - 1) ? a[1] : PG;
+	src_len = (flags & 2) && a[1] && a[1] <= UINT64_MAX - (PG - 1) ? a[1] :
+									 PG;
 	if (!call_range(a[0], src_len, &e))
 		return ALLOW;
 	if (overlaps(m, a[0], e, 0))
 		return EPERM_RET;
-	if (!(flags & 2))
-		return ALLOW;
-	if (!call_range(a[4], a[2], &e))
-		return ALLOW;
-	return deny_if(overlaps(m, a[4], e, 0));
+	if (flags & 2) {
+		if (!call_range(a[4], a[2], &e))
+			return ALLOW;
+		return deny_if(overlaps(m, a[4], e, 0));
+	}
+	{
+		uint64_t rold, rnew, t0, t1;
+
+		if (a[1] == 0 || a[1] > UINT64_MAX - (PG - 1))
+			return ALLOW;
+		rold = (a[1] + PG - 1) & ~(PG - 1);
+		rnew = (a[2] + PG - 1) & ~(PG - 1);
+		if (a[0] > UINT64_MAX - rold || a[0] > UINT64_MAX - rnew)
+			return ALLOW;
+		t0 = a[0] + rnew;
+		t1 = a[0] + rold;
+		return deny_if(t0 < t1 && overlaps(m, t0, t1, 0));
+	}
 }
 
 static uint32_t model_x86_64(const struct model *m, uint32_t nr,
