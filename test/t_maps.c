@@ -122,8 +122,13 @@ static const char *json_mapping(char *out, const void *addr)
 	return p;
 }
 
-TEST_NATIVE(maps_reports_a_childs_seals,
-	    "the tool sees only kernel seals of another process")
+/*
+ * On the seccomp backend the child's seals are filters and records inside
+ * the child: the tool, another process, cannot see them and shows the
+ * mapping unsealed (libmseal(7), docs/SEMANTICS.md section 8), although the
+ * child checked that its seal holds.
+ */
+TEST(maps_reports_a_childs_seals)
 {
 	char *sealed = map_anon(1, PROT_READ),
 	     *control = map_anon(1, PROT_READ);
@@ -144,6 +149,9 @@ TEST_NATIVE(maps_reports_a_childs_seals,
 		ncode = seal_code();
 		if (ncode <= 0 || mseal_range(sealed, ctx->page, MSEAL_ALL))
 			_exit(1);
+		if (!prot_refused(sealed, ctx->page, PROT_READ) ||
+		    prot_refused(control, ctx->page, PROT_READ))
+			_exit(1);
 		dprintf(ready[1], "%d\n", ncode);
 		close(ready[1]);
 		/* Until the parent closes its end. */
@@ -161,6 +169,14 @@ TEST_NATIVE(maps_reports_a_childs_seals,
 		 NULL);
 	CHECK(r->status == 0 && r->err[0] == '\0');
 	m = json_mapping(r->out, sealed);
+	if (!backend_is_native()) {
+		CHECK(strstr(m, "\"sealed\":false") &&
+		      strstr(m, "\"class\":\"rodata\""));
+		close(hold[1]);
+		CHECK(waitpid(child, NULL, 0) == child);
+		free(r);
+		return;
+	}
 	CHECK(strstr(m, "\"sealed\":true") &&
 	      strstr(m, "\"class\":\"rodata\""));
 	m = json_mapping(r->out, control);
