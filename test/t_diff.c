@@ -81,7 +81,16 @@
 #define MADV_COLD 20
 #endif
 
-#define ARENA_ADDR 0x600000000000UL
+/*
+ * Where the arena goes: the first of these that is free in the parent, so
+ * that both runs, forked from it, use the same one.  0x600000000000 is
+ * ASan's heap; the others cover it.
+ */
+static const uintptr_t arena_candidates[] = { 0x600000000000UL,
+					      0x500000000000UL,
+					      0x3f0000000000UL };
+static uintptr_t arena_addr;
+#define ARENA_ADDR arena_addr
 #define NPAGES 256
 #define NSTEPS 12000
 #define MIN_STEPS 10000
@@ -605,6 +614,23 @@ static void diff_seed(uint64_t seed)
 	if (syscall(462, NULL, 0UL, 0UL) != 0)
 		SKIP("the kernel lacks mseal(2): no native run to compare with");
 	pg = (size_t)sysconf(_SC_PAGESIZE);
+	arena_addr = 0;
+	for (size_t k = 0;
+	     !arena_addr &&
+	     k < sizeof(arena_candidates) / sizeof(arena_candidates[0]);
+	     k++) {
+		void *t = mmap(
+			(void *)arena_candidates[k], NPAGES * pg, PROT_NONE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1,
+			0);
+
+		if (t == (void *)arena_candidates[k])
+			arena_addr = arena_candidates[k];
+		if (t != MAP_FAILED)
+			munmap(t, NPAGES * pg);
+	}
+	if (!arena_addr)
+		FAIL("no free address for the arena");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (int b = 0; b < 2; b++) {
 		pid_t pid = fork();
