@@ -142,6 +142,20 @@ void exec_helper_line(const char *mode, const char *backend, char *out,
 		      size_t size);
 /* Whether an smaps "VmFlags:" line holds the whole flag "sl". */
 bool vmflags_has_sl(const char *line);
+/* Reads fd to its end (at most size - 1 bytes), NUL-terminates, closes. */
+void slurp(int fd, char *buf, size_t size);
+/* What the mseal tool printed and how it ended. */
+struct tool_run {
+	int status; /* exit code, or 128 + signal */
+	char out[65536];
+	char err[4096];
+};
+/*
+ * Runs the mseal tool ($MSEAL_TOOL, set by make check; skips without it)
+ * with argv (argv[0] included), after setup() in the child when given.
+ * stderr must stay small: stdout is read to its end first.
+ */
+void run_tool(struct tool_run *r, char *const argv[], void (*setup)(void));
 /* Run fn in a forked child; returns its exit status or 128+signal. */
 int run_in_child(void (*fn)(void *), void *arg);
 /*

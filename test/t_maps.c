@@ -22,65 +22,6 @@
 #define __NR_mseal 462
 #endif
 
-struct tool_run {
-	int status; /* exit code, or 128 + signal */
-	char out[65536];
-	char err[4096];
-};
-
-static const char *tool(void)
-{
-	const char *t = getenv("MSEAL_TOOL");
-
-	if (!t || !*t)
-		SKIP("MSEAL_TOOL is not set (run through make check)");
-	return t;
-}
-
-static void slurp(int fd, char *buf, size_t size)
-{
-	size_t off = 0;
-	ssize_t n;
-
-	while (off < size - 1 && (n = read(fd, buf + off, size - 1 - off)) > 0)
-		off += (size_t)n;
-	buf[off] = '\0';
-	close(fd);
-}
-
-/* Runs the tool with argv (argv[0] included), optionally after a set-up
- * step in the child. */
-static void run_tool(struct tool_run *r, char *const argv[],
-		     void (*setup)(void))
-{
-	const char *path = tool();
-	int out[2], err[2], st;
-	pid_t pid;
-
-	CHECK_SYS_OK(pipe(out));
-	CHECK_SYS_OK(pipe(err));
-	pid = fork();
-	CHECK(pid >= 0);
-	if (pid == 0) {
-		dup2(out[1], 1);
-		dup2(err[1], 2);
-		close(out[0]);
-		close(err[0]);
-		if (setup)
-			setup();
-		execv(path, argv);
-		_exit(127);
-	}
-	close(out[1]);
-	close(err[1]);
-	/* stderr is a few lines: it cannot fill its pipe while stdout is
-	 * read to its end. */
-	slurp(out[0], r->out, sizeof(r->out));
-	slurp(err[0], r->err, sizeof(r->err));
-	CHECK(waitpid(pid, &st, 0) == pid);
-	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
 /* Seals every file-backed executable mapping of this process. */
 static int seal_code(void)
 {

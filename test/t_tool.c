@@ -6,72 +6,34 @@
 
 #include "harness.h"
 
-struct run_result {
-	int status; /* exit code, or 128 + signal */
-	char out[65536];
-	char err[4096];
-};
+static const char *child_env;
 
-static const char *tool(void)
+static void set_backend_env(void)
 {
-	const char *t = getenv("MSEAL_TOOL");
-
-	if (!t || !*t)
-		SKIP("MSEAL_TOOL is not set (run through make check)");
-	return t;
+	if (child_env)
+		setenv("MSEAL_BACKEND", child_env, 1);
+	else
+		unsetenv("MSEAL_BACKEND");
 }
 
-static void slurp(int fd, char *buf, size_t size)
+/* The tool with up to 2 arguments and MSEAL_BACKEND=env (or unset). */
+static void run_mseal(struct tool_run *r, const char *env, const char *a1,
+		      const char *a2)
 {
-	size_t off = 0;
-	ssize_t n;
+	char *argv[] = { "mseal", (char *)a1, (char *)a2, NULL };
 
-	while (off < size - 1 && (n = read(fd, buf + off, size - 1 - off)) > 0)
-		off += (size_t)n;
-	buf[off] = '\0';
-	close(fd);
-}
-
-/* Runs the tool with up to 3 arguments and MSEAL_BACKEND=env (or unset). */
-static void run_tool(struct run_result *r, const char *env, const char *a1,
-		     const char *a2)
-{
-	const char *path = tool();
-	int out[2], err[2], st;
-	pid_t pid;
-
-	CHECK_SYS_OK(pipe(out));
-	CHECK_SYS_OK(pipe(err));
-	pid = fork();
-	CHECK(pid >= 0);
-	if (pid == 0) {
-		dup2(out[1], 1);
-		dup2(err[1], 2);
-		if (env)
-			setenv("MSEAL_BACKEND", env, 1);
-		else
-			unsetenv("MSEAL_BACKEND");
-		execl(path, "mseal", a1, a2, (char *)NULL);
-		_exit(127);
-	}
-	close(out[1]);
-	close(err[1]);
-	/* Outputs are small: reading one pipe to its end cannot block the
-	 * tool on the other. */
-	slurp(out[0], r->out, sizeof(r->out));
-	slurp(err[0], r->err, sizeof(r->err));
-	CHECK(waitpid(pid, &st, 0) == pid);
-	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	child_env = env;
+	run_tool(r, argv, set_backend_env);
 }
 
 TEST_ONCE(tool_probe_human_and_json)
 {
-	struct run_result r;
+	struct tool_run r;
 	struct mseal_features f;
 	char want[64];
 
 	CHECK_OK(mseal_probe(&f));
-	run_tool(&r, NULL, "probe", NULL);
+	run_mseal(&r, NULL, "probe", NULL);
 	CHECK(r.status == 0 && r.err[0] == '\0');
 	snprintf(want, sizeof(want), "backend for MSEAL_ALL:     %s\n",
 		 mseal_backend_name(f.backend));
@@ -79,7 +41,7 @@ TEST_ONCE(tool_probe_human_and_json)
 	CHECK(strstr(r.out, (f.flags & MSEAL_FEAT_SYSCALL) ?
 				    "mseal(2) syscall:          yes\n" :
 				    "mseal(2) syscall:          no\n"));
-	run_tool(&r, NULL, "probe", "--json");
+	run_mseal(&r, NULL, "probe", "--json");
 	CHECK(r.status == 0);
 	snprintf(want, sizeof(want), "\"mseal_syscall\":%s",
 		 (f.flags & MSEAL_FEAT_SYSCALL) ? "true" : "false");
@@ -92,24 +54,24 @@ TEST_ONCE(tool_probe_human_and_json)
 
 TEST_ONCE(tool_probe_reports_env)
 {
-	struct run_result r;
+	struct tool_run r;
 
-	run_tool(&r, "seccomp", "probe", "--json");
+	run_mseal(&r, "seccomp", "probe", "--json");
 	CHECK(r.status == 0);
 	CHECK(strstr(r.out, "\"env_backend\":\"seccomp\"") != NULL);
 	CHECK(strstr(r.out, prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0 ?
 				    "\"backend\":\"seccomp\"" :
 				    "\"backend\":\"none\"") != NULL);
 	/* Control: unset */
-	run_tool(&r, NULL, "probe", "--json");
+	run_mseal(&r, NULL, "probe", "--json");
 	CHECK(strstr(r.out, "\"env_backend\":null") != NULL);
 }
 
 TEST_ONCE(tool_invalid_backend_env_exits_1)
 {
-	struct run_result r;
+	struct tool_run r;
 
-	run_tool(&r, "bogus\"x", "probe", "--json");
+	run_mseal(&r, "bogus\"x", "probe", "--json");
 	CHECK(r.status == 1);
 	CHECK(strstr(r.err, "mseal: MSEAL_BACKEND='bogus\"x' is not one of "
 			    "auto, native, seccomp\n") != NULL);
@@ -121,9 +83,9 @@ TEST_ONCE(tool_invalid_backend_env_exits_1)
 /* The filter the backend would install for the tool's own image. */
 TEST_ONCE(tool_probe_dump_filter)
 {
-	struct run_result r;
+	struct tool_run r;
 
-	run_tool(&r, NULL, "probe", "--dump-filter");
+	run_mseal(&r, NULL, "probe", "--dump-filter");
 	CHECK(r.status == 0 && !r.err[0]);
 	CHECK(strncmp(r.out, "# filter 1 of ", 14) == 0);
 	CHECK(strstr(r.out, "   0: ld   [4]") != NULL);
@@ -133,49 +95,43 @@ TEST_ONCE(tool_probe_dump_filter)
 
 TEST_ONCE(tool_usage_errors_exit_2)
 {
-	struct run_result r;
+	struct tool_run r;
 	char want[64];
 
-	run_tool(&r, NULL, NULL, NULL);
+	run_mseal(&r, NULL, NULL, NULL);
 	CHECK(r.status == 2 && strstr(r.err, "usage: mseal") && !r.out[0]);
-	run_tool(&r, NULL, "frobnicate", NULL);
+	run_mseal(&r, NULL, "frobnicate", NULL);
 	CHECK(r.status == 2);
 	CHECK(strstr(r.err, "mseal: unknown command 'frobnicate'\n"));
-	run_tool(&r, NULL, "probe", "--bogus");
+	run_mseal(&r, NULL, "probe", "--bogus");
 	CHECK(r.status == 2);
 	CHECK(strstr(r.err, "mseal: probe: unknown option '--bogus'\n"));
 	/* Controls */
-	run_tool(&r, NULL, "--help", NULL);
+	run_mseal(&r, NULL, "--help", NULL);
 	CHECK(r.status == 0 && strstr(r.out, "usage: mseal") && !r.err[0]);
-	run_tool(&r, NULL, "--version", NULL);
+	run_mseal(&r, NULL, "--version", NULL);
 	snprintf(want, sizeof(want), "mseal %d.%d.%d\n", LIBMSEAL_VERSION_MAJOR,
 		 LIBMSEAL_VERSION_MINOR, LIBMSEAL_VERSION_PATCH);
 	CHECK(r.status == 0 && strcmp(r.out, want) == 0);
 }
 
+static void stdout_to_full(void)
+{
+	if (!freopen("/dev/full", "w", stdout))
+		_exit(99);
+}
+
 TEST_ONCE(tool_write_error_exits_1)
 {
-	const char *path = tool();
-	struct run_result r;
-	int st;
-	pid_t pid;
-	int err[2];
+	char *argv[] = { "mseal", "probe", NULL };
+	struct tool_run r;
 
 	if (access("/dev/full", W_OK))
 		SKIP("no /dev/full");
-	CHECK_SYS_OK(pipe(err));
-	pid = fork();
-	CHECK(pid >= 0);
-	if (pid == 0) {
-		if (!freopen("/dev/full", "w", stdout))
-			_exit(99);
-		dup2(err[1], 2);
-		execl(path, "mseal", "probe", (char *)NULL);
-		_exit(127);
-	}
-	close(err[1]);
-	slurp(err[0], r.err, sizeof(r.err));
-	CHECK(waitpid(pid, &st, 0) == pid);
-	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+	run_tool(&r, argv, stdout_to_full);
+	CHECK(r.status == 1);
 	CHECK(strstr(r.err, "mseal: cannot write output") != NULL);
+	/* Control: the same command to the pipe works. */
+	run_tool(&r, argv, NULL);
+	CHECK(r.status == 0 && r.out[0]);
 }
