@@ -41,6 +41,12 @@ int msl_filter_compile(const struct msl_frange *r, size_t n,
 		       size_t cap) MSL_HIDDEN;
 
 /*
+ * The program of mseal_refuse(what), at most 16 instructions, into f:
+ * returns its length.
+ */
+size_t msl_refuse_program(unsigned int what, struct sock_filter *f) MSL_HIDDEN;
+
+/*
  * An upper bound of the program's length once the kernel has converted it
  * to eBPF, which is what the per-thread budget of 32768 counts.
  */

@@ -169,5 +169,10 @@ int msl_maps_finish(struct msl_maps_parser *p) MSL_HIDDEN;
  * it needs about 13 KiB of stack.
  */
 int msl_maps_read(const char *path, msl_vma_fn fn, void *arg) MSL_HIDDEN;
+/* The same with the caller's parser and read buffer (larger reads cost the
+ * kernel fewer walks of the mapping tree). */
+int msl_maps_read_with(const char *path, msl_vma_fn fn, void *arg,
+		       struct msl_maps_parser *p, char *buf,
+		       size_t size) MSL_HIDDEN;
 
 #endif /* LIBMSEAL_INTERNAL_H */

@@ -5,12 +5,9 @@
 
 #include "internal.h"
 
-int msl_maps_read(const char *path, msl_vma_fn fn, void *arg)
+int msl_maps_read_with(const char *path, msl_vma_fn fn, void *arg,
+		       struct msl_maps_parser *p, char *buf, size_t size)
 {
-	/* On the stack: a failed malloc would read as ENOMEM, which callers
-	 * report as a hole. */
-	struct msl_maps_parser parser, *p = &parser;
-	char buf[4096];
 	int fd, rc = 0;
 	ssize_t n;
 
@@ -19,7 +16,7 @@ int msl_maps_read(const char *path, msl_vma_fn fn, void *arg)
 		return -errno;
 	msl_maps_init(p, fn, arg);
 	for (;;) {
-		n = read(fd, buf, sizeof(buf));
+		n = read(fd, buf, size);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -36,4 +33,14 @@ int msl_maps_read(const char *path, msl_vma_fn fn, void *arg)
 	}
 	close(fd);
 	return rc;
+}
+
+int msl_maps_read(const char *path, msl_vma_fn fn, void *arg)
+{
+	/* On the stack: a failed malloc would read as ENOMEM, which callers
+	 * report as a hole. */
+	struct msl_maps_parser parser;
+	char buf[4096];
+
+	return msl_maps_read_with(path, fn, arg, &parser, buf, sizeof(buf));
 }

@@ -539,11 +539,32 @@ void msl_seccomp_stats(unsigned int *filters, size_t *insns)
 
 static bool refuse_env_done;
 
-/* ld arch; per arch, jeq each number -> EPERM; ret ALLOW. */
-static size_t refuse_program(unsigned int what, struct sock_filter *f)
+/*
+ * One architecture's part of the refusal program, at f[at]: jeq arch (or
+ * skip the part), ld nr, jeq each of nrs -> the EPERM at f[eperm], ret
+ * ALLOW.  Returns the index after it.
+ */
+static size_t refuse_arch(struct sock_filter *f, size_t at, uint32_t arch,
+			  const uint32_t *nrs, size_t n, size_t eperm)
+{
+	f[at] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arch, 0,
+					     (uint8_t)(n + 2));
+	at++;
+	f[at++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0);
+	for (size_t i = 0; i < n; i++, at++)
+		f[at] = (struct sock_filter)BPF_JUMP(
+			BPF_JMP | BPF_JEQ | BPF_K, nrs[i],
+			(uint8_t)(eperm - at - 1), 0);
+	f[at++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+					       SECCOMP_RET_ALLOW);
+	return at;
+}
+
+/* ld arch; for x86-64 (x32 numbers too) and i386: refused numbers. */
+size_t msl_refuse_program(unsigned int what, struct sock_filter *f)
 {
 	uint32_t nr64[4], nr32[2];
-	size_t n64 = 0, n32 = 0, i, at = 0, eperm;
+	size_t n64 = 0, n32 = 0, at, eperm;
 
 	if (what & MSEAL_REFUSE_IO_URING) {
 		nr64[n64++] = NR_IO_URING_SETUP;
@@ -555,30 +576,12 @@ static size_t refuse_program(unsigned int what, struct sock_filter *f)
 		nr64[n64++] = NR_USERFAULTFD | 0x40000000u;
 		nr32[n32++] = NR32_USERFAULTFD;
 	}
-	/* 0: ld arch, 1: jeq x86-64, 2: ld nr, n64 jeqs, ret ALLOW,
-	 * jeq i386, ld nr, n32 jeqs, ret ALLOW, ret EPERM */
-	eperm = 3 + n64 + 1 + 2 + n32 + 1;
-	f[at++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 4);
-	f[at] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-					     AUDIT_ARCH_X86_64, 0,
-					     (uint8_t)(n64 + 2));
-	at++;
-	f[at++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0);
-	for (i = 0; i < n64; i++, at++)
-		f[at] = (struct sock_filter)BPF_JUMP(
-			BPF_JMP | BPF_JEQ | BPF_K, nr64[i],
-			(uint8_t)(eperm - at - 1), 0);
-	f[at++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
-					       SECCOMP_RET_ALLOW);
-	f[at] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-					     AUDIT_ARCH_I386, 0,
-					     (uint8_t)(n32 + 1));
-	at++;
-	f[at++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0);
-	for (i = 0; i < n32; i++, at++)
-		f[at] = (struct sock_filter)BPF_JUMP(
-			BPF_JMP | BPF_JEQ | BPF_K, nr32[i],
-			(uint8_t)(eperm - at - 1), 0);
+	/* ld arch, two parts of n + 3 each, ALLOW for any other arch, then
+	 * the EPERM. */
+	eperm = 1 + (n64 + 3) + (n32 + 3) + 1;
+	f[0] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 4);
+	at = refuse_arch(f, 1, AUDIT_ARCH_X86_64, nr64, n64, eperm);
+	at = refuse_arch(f, at, AUDIT_ARCH_I386, nr32, n32, eperm);
 	f[at++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
 					       SECCOMP_RET_ALLOW);
 	f[at++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
@@ -593,7 +596,7 @@ static int refuse_locked(unsigned int what)
 	struct progs ps = { &p, 1, 1 };
 	size_t need;
 
-	p.len = (unsigned short)refuse_program(what, f);
+	p.len = (unsigned short)msl_refuse_program(what, f);
 	need = msl_filter_ebpf_len(f, p.len) + BUDGET_PER_FILTER;
 	if (budget_used + need > BUDGET_INSNS)
 		return -E2BIG;

@@ -1151,3 +1151,55 @@ TEST_ONCE(filter_random)
 		     "too big)",
 		     seed, programs, too_big);
 }
+
+/* mseal_refuse()'s program: the refused numbers on each ABI, nothing
+ * else, and every other number cacheable. */
+TEST_ONCE(filter_refuse_program)
+{
+	static const struct {
+		unsigned int what;
+		uint32_t arch, nr, want;
+	} cases[] = {
+		{ MSEAL_REFUSE_IO_URING, AUDIT_ARCH_X86_64, 425, EPERM_RET },
+		{ MSEAL_REFUSE_IO_URING, AUDIT_ARCH_X86_64, 323, ALLOW },
+		{ MSEAL_REFUSE_IO_URING, AUDIT_ARCH_X86_64, 425 | X32,
+		  EPERM_RET },
+		{ MSEAL_REFUSE_IO_URING, AUDIT_ARCH_I386, 425, EPERM_RET },
+		{ MSEAL_REFUSE_IO_URING, AUDIT_ARCH_I386, 374, ALLOW },
+		{ MSEAL_REFUSE_USERFAULTFD, AUDIT_ARCH_X86_64, 323, EPERM_RET },
+		{ MSEAL_REFUSE_USERFAULTFD, AUDIT_ARCH_X86_64, 425, ALLOW },
+		{ MSEAL_REFUSE_USERFAULTFD, AUDIT_ARCH_X86_64, 323 | X32,
+		  EPERM_RET },
+		{ MSEAL_REFUSE_USERFAULTFD, AUDIT_ARCH_I386, 374, EPERM_RET },
+		{ MSEAL_REFUSE_USERFAULTFD, AUDIT_ARCH_I386, 323, ALLOW },
+		{ MSEAL_REFUSE_IO_URING | MSEAL_REFUSE_USERFAULTFD,
+		  AUDIT_ARCH_I386, 425, EPERM_RET },
+		{ MSEAL_REFUSE_IO_URING | MSEAL_REFUSE_USERFAULTFD,
+		  AUDIT_ARCH_X86_64, 323, EPERM_RET },
+		{ MSEAL_REFUSE_IO_URING | MSEAL_REFUSE_USERFAULTFD,
+		  AUDIT_ARCH_AARCH64, 425, ALLOW },
+		{ MSEAL_REFUSE_IO_URING | MSEAL_REFUSE_USERFAULTFD,
+		  AUDIT_ARCH_X86_64, 39, ALLOW },
+	};
+	struct sock_filter f[16];
+	char why[128];
+
+	for (size_t i = 0; i < NELEM(cases); i++) {
+		struct seccomp_data d = { .nr = (int)cases[i].nr,
+					  .arch = cases[i].arch };
+		size_t len = msl_refuse_program(cases[i].what, f);
+		uint32_t got;
+
+		CHECK(len > 0 && len <= 16);
+		if (bpf_check(f, len, why, sizeof(why)))
+			FAIL("case %zu: %s", i, why);
+		CHECK(bpf_run(f, len, &d, &got) == 0);
+		if (got != cases[i].want)
+			FAIL("case %zu: arch %#x nr %#x: %#x, want %#x", i,
+			     cases[i].arch, cases[i].nr, got, cases[i].want);
+		for (uint32_t nr = 0; nr < 450; nr++)
+			if (nr != 425 && nr != 323 && nr != 374)
+				CHECK(bpf_const_allow(f, len, AUDIT_ARCH_X86_64,
+						      nr));
+	}
+}

@@ -253,8 +253,7 @@ static int read_process(pid_t pid, struct maps_proc *p)
 	static char buf[128 * 1024];
 	static struct msl_maps_parser parser;
 	char path[64];
-	int fd, rc = 0, i;
-	ssize_t n;
+	int rc = 0, i;
 
 	p->pid = pid;
 	p->nrows = 0;
@@ -267,24 +266,7 @@ static int read_process(pid_t pid, struct maps_proc *p)
 	if (rc && is_gone(-rc))
 		return rc;
 	snprintf(path, sizeof(path), "/proc/%d/smaps", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	msl_maps_init(&parser, add_row, p);
-	for (;;) {
-		n = read(fd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = -errno;
-			break;
-		}
-		rc = n ? msl_maps_feed(&parser, buf, (size_t)n) :
-			 msl_maps_finish(&parser);
-		if (rc || n == 0)
-			break;
-	}
-	close(fd);
+	rc = msl_maps_read_with(path, add_row, p, &parser, buf, sizeof(buf));
 	if (p->no_memory)
 		return -ENOMEM;
 	return rc > 0 ? 0 : rc;
