@@ -637,15 +637,21 @@ static void h_mmap(struct gen *g)
  * mremap, as 6.18's mm/mremap.c does it, with seals that do not split
  * mappings:
  * - the mapping at old_address must not be sealed: the page there;
- * - MREMAP_FIXED moves the whole source [old_address, + old_len) (the
- *   kernel moves mapping by mapping and stops at a sealed one, after
- *   moving those before it; the filter refuses before anything moves), and
- *   replaces [new_address, + new_len);
- * - otherwise a shrink unmaps the tail [old_address + new_len, + old_len);
- *   a growth or a same-size call touches only the first mapping.
+ * - MREMAP_FIXED and MREMAP_DONTUNMAP move the whole source
+ *   [old_address, + old_len) (the kernel moves mapping by mapping and
+ *   stops at a sealed one, after moving those before it; the filter
+ *   refuses before anything moves); FIXED also replaces
+ *   [new_address, + new_len);
+ * - otherwise a shrink unmaps the tail [old_address + new_len, + old_len),
+ *   a same-size call changes nothing, and a growth with MREMAP_MAYMOVE may
+ *   move the whole source.  A seccomp seal leaves its mapping whole, so
+ *   the source may hold sealed pages past an unsealed first page: all of
+ *   it counts (the kernel, whose seal splits the mapping, refuses such a
+ *   source too, with EFAULT).  A growth without MAYMOVE stays in place.
  * old_len 0 (or rounding to 0) names the mapping at old_address: a page.
- * The second range (destination or tail) is checked after the main tree
- * allows the first (CONT_MREMAP), in a second copy of the tree.
+ * The second range (destination, tail or moved source) is checked after
+ * the main tree allows the first (CONT_MREMAP), in a second copy of the
+ * tree.
  */
 static void h_mremap(struct gen *g)
 {
@@ -668,7 +674,7 @@ static void h_mremap(struct gen *g)
 	range_addr(g, 0, true);
 	range_len_up(g, 2); /* new_len 0 is EINVAL */
 	ld_abs(g, ARG_LO(3));
-	jcond(g, BPF_JSET, 2u, NEXT, l_page);
+	jcond(g, BPF_JSET, 6u /* FIXED, DONTUNMAP */, NEXT, l_page);
 	range_len_up_or(g, 1, l_page);
 	ja(g, l_len);
 	place(g, l_page);
@@ -684,7 +690,7 @@ static void h_mremap(struct gen *g)
 
 static void mremap_second(struct gen *g)
 {
-	uint32_t l_dest = label(g), l_lo = label(g);
+	uint32_t l_dest = label(g), l_lo = label(g), l_grow = label(g);
 
 	ld_abs(g, ARG_LO(3));
 	jcond(g, BPF_JSET, 2u /* MREMAP_FIXED */, l_dest, NEXT);
@@ -706,15 +712,22 @@ static void mremap_second(struct gen *g)
 	st(g, M_ELO);
 	ld_mem(g, M_T1);
 	st(g, M_EHI);
-	/* Not a shrink (a + new_len >= a + old_len): nothing unmapped. */
+	/* a + new_len against a + old_len: growth, same size or shrink. */
 	ldx_mem(g, M_T1);
 	ld_mem(g, M_AHI);
-	jcond_x(g, BPF_JGT, g->l_allow, NEXT);
+	jcond_x(g, BPF_JGT, l_grow, NEXT);
 	jcond_x(g, BPF_JEQ, l_lo, g->l_tdest);
 	place(g, l_lo);
 	ldx_mem(g, M_T0);
 	ld_mem(g, M_ALO);
-	jcond_x(g, BPF_JGE, g->l_allow, g->l_tdest);
+	jcond_x(g, BPF_JGT, l_grow, NEXT);
+	jcond_x(g, BPF_JEQ, g->l_allow, g->l_tdest);
+	/* A growth with MAYMOVE may move [a, a + old_len), still in M_E*. */
+	place(g, l_grow);
+	ld_abs(g, ARG_LO(3));
+	jcond(g, BPF_JSET, 1u /* MREMAP_MAYMOVE */, NEXT, g->l_allow);
+	range_addr(g, 0, false);
+	ja(g, g->l_tdest);
 	/* MREMAP_FIXED: the destination. */
 	place(g, l_dest);
 	range_addr(g, 4, false);

@@ -155,12 +155,15 @@ static uint32_t model_mremap(const struct model *m, const uint64_t *a)
 	if (a[0] % PG || a[2] == 0 || a[2] > UINT64_MAX - (PG - 1))
 		return ALLOW; /* new_len 0 after rounding */
 	/*
-	 * The mapping at addr must not be sealed (one page); a FIXED move
-	 * takes all of [addr, addr + old_len) and replaces the destination;
-	 * otherwise a shrink unmaps [addr + new_len, addr + old_len).
+	 * The mapping at addr must not be sealed (one page); a FIXED or
+	 * DONTUNMAP move takes all of [addr, addr + old_len), FIXED also
+	 * replaces the destination; otherwise a shrink unmaps
+	 * [addr + new_len, addr + old_len) and a growth with MAYMOVE may
+	 * move all of [addr, addr + old_len): a seccomp seal does not split
+	 * its mapping, so sealed pages may lie past an unsealed first one.
 	 * old_len 0 (or rounding to 0) names the mapping at addr: one page.
 	 */
-	src_len = (flags & 2) && a[1] && a[1] <= UINT64_MAX - (PG - 1) ? a[1] :
+	src_len = (flags & 6) && a[1] && a[1] <= UINT64_MAX - (PG - 1) ? a[1] :
 									 PG;
 	if (!call_range(a[0], src_len, &e))
 		return ALLOW;
@@ -182,6 +185,8 @@ static uint32_t model_mremap(const struct model *m, const uint64_t *a)
 			return ALLOW;
 		t0 = a[0] + rnew;
 		t1 = a[0] + rold;
+		if (t0 > t1 && (flags & 1))
+			return deny_if(overlaps(m, a[0], t1, 0));
 		return deny_if(t0 < t1 && overlaps(m, t0, t1, 0));
 	}
 }
@@ -507,6 +512,16 @@ TEST_ONCE(filter_mremap)
 	/* A shrink unmaps the tail of the source: all of it counts. */
 	EXPECT(&p, EPERM_RET, NR_MREMAP, E_LO - PG, 3 * PG, PG, 0, 0);
 	EXPECT(&p, ALLOW, NR_MREMAP, E_LO - 2 * PG, 2 * PG, PG, 0, 0);
+	/* A seccomp seal leaves its mapping whole: a growth, move or
+	 * DONTUNMAP naming an unsealed first page takes the whole source. */
+	EXPECT(&p, EPERM_RET, NR_MREMAP, E_LO - 2 * PG, 3 * PG, 6 * PG, 1, 0);
+	EXPECT(&p, EPERM_RET, NR_MREMAP, E_LO - 2 * PG, 3 * PG, 3 * PG, 5, 0);
+	EXPECT(&p, ALLOW, NR_MREMAP, E_LO - 2 * PG, 2 * PG, 6 * PG, 1, 0);
+	/* Without MAYMOVE a growth stays in place; a same-size call with it
+	 * changes nothing. */
+	EXPECT(&p, ALLOW, NR_MREMAP, E_LO - 2 * PG, 3 * PG, 6 * PG, 0, 0);
+	EXPECT(&p, ALLOW, NR_MREMAP, E_LO - 2 * PG, 3 * PG, 3 * PG, 1, 0);
+	EXPECT(&p, ALLOW, NR_MREMAP, E_LO - 2 * PG, 3 * PG, 3 * PG, 0, 0);
 	/* old_len 0 (duplicate a shared mapping) names the page at addr. */
 	EXPECT(&p, EPERM_RET, NR_MREMAP, E_LO, 0, PG, 1, 0);
 	EXPECT(&p, ALLOW, NR_MREMAP, E_LO - PG, 0, PG, 1, 0);

@@ -263,6 +263,37 @@ TEST(bypass_high_bits_and_wrapping_lengths)
 	CHECK_SYS_OK(munmap(c, pg));
 }
 
+/*
+ * A seccomp seal does not split its mapping: a seal on the third page of
+ * four leaves one mapping, and an mremap naming its first page moves (or,
+ * with DONTUNMAP, empties) all four.  The kernel refuses it: the source
+ * [old_address, + old_len) holds a sealed page (EPERM, or EFAULT where the
+ * native seal split the mapping).
+ */
+TEST(bypass_mremap_source_beyond_its_first_page)
+{
+	size_t pg = ctx->page;
+	char *p = filled(5, RO, 'm');
+	char *s, *q;
+
+	/* The fifth page, of another protection, keeps the growth from
+	 * happening in place: the kernel must move. */
+	CHECK_SYS_OK(mprotect(p + 4 * pg, pg, PROT_NONE));
+	s = p + 2 * pg;
+	SEAL(s, pg);
+	q = mremap(p, 4 * pg, 8 * pg, MREMAP_MAYMOVE);
+	CHECK(q == MAP_FAILED && (errno == EPERM || errno == EFAULT));
+	q = mremap(p, 4 * pg, 4 * pg, MREMAP_MAYMOVE | MREMAP_DONTUNMAP);
+	CHECK(q == MAP_FAILED);
+	q = mremap(p, 4 * pg, 2 * pg, MREMAP_MAYMOVE);
+	CHECK(q == MAP_FAILED);
+	CHECK(page_mapped(s) && all_bytes(s, pg, 'm'));
+	CHECK(prot_refused(s, pg, RO));
+	/* Control: the unsealed first page alone moves. */
+	q = mremap(p, pg, 2 * pg, MREMAP_MAYMOVE);
+	CHECK(q != MAP_FAILED && all_bytes(q, pg, 'm'));
+}
+
 struct thr {
 	char *p;
 	size_t pg;
