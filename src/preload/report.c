@@ -4,6 +4,11 @@
  * line (JSON Lines), per sealing event.  Written with write(2) from a
  * static buffer: stdio may not be usable yet in a constructor, and the
  * program's own stdout/stderr buffers must stay untouched.
+ *
+ * Paths go through put_text_str() and put_json_str(), never a format:
+ * they can be PATH_MAX long and hold any byte but NUL, so the text shows
+ * control characters as \ooo, and JSON keeps valid UTF-8 and escapes the
+ * rest, as `mseal maps` does.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -66,24 +71,76 @@ static void put_str(const char *s)
 	put(s, strlen(s));
 }
 
-static void put_json_str(const char *s)
+/* Length of the valid UTF-8 sequence at s, 0 when it is not one. */
+static size_t utf8_len(const unsigned char *s)
 {
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	/* Overlong forms, surrogates and code points above U+10FFFF. */
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+static void put_json_str(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
 	if (!s) {
 		put_str("null");
 		return;
 	}
 	put_str("\"");
+	while (*s) {
+		size_t n = utf8_len(s);
+
+		if (*s == '"' || *s == '\\') {
+			putf("\\%c", *s);
+		} else if (*s < 0x20 || *s == 0x7f || n == 0) {
+			putf("\\u%04x", *s);
+		} else {
+			put((const char *)s, n);
+			s += n;
+			continue;
+		}
+		s++;
+	}
+	put_str("\"");
+}
+
+/* A path in the text report: one line stays one line. */
+static void put_text_str(const char *s)
+{
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		if (c == '"' || c == '\\')
-			putf("\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			putf("\\u%04x", c);
+		if (c < 0x20 || c == 0x7f)
+			putf("\\%03o", c);
 		else
 			put((const char *)&c, 1);
 	}
-	put_str("\"");
 }
 
 static const char *object_name(const char *o)
@@ -96,8 +153,9 @@ static void report_text(const struct msl_event *ev)
 	const struct msl_plan *p = ev->plan;
 	size_t i;
 
-	putf("mseal run[%ld]: %s %s: %s", (long)getpid(), ev->event,
-	     ev->object ? ev->object : ev->program, ev->status);
+	putf("mseal run[%ld]: %s ", (long)getpid(), ev->event);
+	put_text_str(ev->object ? ev->object : ev->program);
+	putf(": %s", ev->status);
 	if (ev->reason)
 		putf(": %s", ev->reason);
 	if (p) {
@@ -123,10 +181,11 @@ static void report_text(const struct msl_event *ev)
 	for (i = 0; p && i < p->n; i++) {
 		const struct msl_range *r = &p->r[i];
 
-		putf("  %-7s %012lx-%012lx %10lu  %s\n",
+		putf("  %-7s %012lx-%012lx %10lu  ",
 		     msl_run_kind_names[r->kind], (unsigned long)r->start,
-		     (unsigned long)r->end, (unsigned long)(r->end - r->start),
-		     object_name(r->object));
+		     (unsigned long)r->end, (unsigned long)(r->end - r->start));
+		put_text_str(object_name(r->object));
+		put_str("\n");
 	}
 }
 

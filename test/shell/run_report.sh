@@ -46,4 +46,32 @@ for s in r["sealed"]:
     assert int(s["end"], 16) - int(s["start"], 16) == s["bytes"], s
 ' rep.json || fail "JSON report does not parse or add up"
 fi
+# Paths are written whole and escaped: a program under a long directory
+# name (longer than any line buffer), with a quote, a newline and UTF-8 in
+# it, keeps one line per range in the text report, and its own name in JSON.
+long=$(printf 'd%.0s' $(seq 1 200))
+odd="$(pwd -P)/$long/$long/q\"uo
+te-\303\251-$long"
+odd=$(printf "$odd")
+mkdir -p "$odd"
+cp "$H" "$odd/helper"
+run "$MSEAL" run --report -- "$odd/helper" check
+expect_rc 0 "odd path"
+head -n 1 "$err" | grep -qF ": sealed, " || fail "odd path: header lost its status"
+esc=$(printf '%s' "$odd/helper" | sed 's/$/\\012/' | tr -d '\n' | sed 's/\\012$//')
+n=$(grep -cE "^  (text|rodata|relro) +[0-9a-f]+-[0-9a-f]+ +[0-9]+  " "$err")
+[ "$n" = "$(($(wc -l <"$err") - 1))" ] || fail "odd path: a range line is broken"
+grep '^  text ' "$err" | sed 's/.*  //' | grep -qxF "$esc" ||
+	fail "odd path: no text line naming the program, \\ooo-escaped"
+if [ -x /usr/bin/python3 ]; then
+	run "$MSEAL" run --report=odd.json --json -- "$odd/helper" check
+	expect_rc 0 "odd path, json"
+	/usr/bin/python3 -c '
+import json, sys
+r = json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))
+want = sys.argv[2]
+assert r["program"] == want, (r["program"], want)
+assert sum(s["object"] == want for s in r["sealed"]) >= 3, r
+' odd.json "$odd/helper" || fail "odd path: JSON report"
+fi
 exit 0
