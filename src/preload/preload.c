@@ -211,6 +211,23 @@ static const char *obj_name(const struct msl_obj *o)
 	return o->name[0] ? o->name : program;
 }
 
+/*
+ * A fork(2) while another thread holds lock leaves it held for ever in the
+ * child, which has only the forking thread: its first dlopen would hang.
+ * glibc resets its own loader locks in the child for the same reason.  The
+ * other thread may have been inside remember_cur(): sorting seen[] again
+ * keeps was_seen() working on what it holds.
+ */
+static void atfork_child(void)
+{
+	if (pthread_mutex_trylock(&lock) == 0) {
+		pthread_mutex_unlock(&lock);
+		return;
+	}
+	pthread_mutex_init(&lock, NULL);
+	qsort(seen, nseen, sizeof(seen[0]), cmp_ptr);
+}
+
 static void init(void)
 {
 	ssize_t n = readlink("/proc/self/exe", program, sizeof(program) - 1);
@@ -221,6 +238,7 @@ static void init(void)
 	else
 		program[n] = '\0';
 	read_config();
+	pthread_atfork(NULL, NULL, atfork_child);
 	msl_real_dlopen =
 		(void *(*)(const char *, int))dlsym(RTLD_NEXT, "dlopen");
 	pthread_mutex_lock(&lock);

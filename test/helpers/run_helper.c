@@ -8,15 +8,23 @@
  *   run-helper check                 one line "KIND sealed|unsealed" per part
  *   run-helper dlopen PATH [nodelete] open, check, close, check
  *   run-helper dlopen-bare NAME      dlopen a bare name found via RUNPATH
+ *   run-helper fork-dlopen PATH      fork while another thread is inside
+ *                                    the preload's dlopen wrapper, then
+ *                                    dlopen in the child
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <link.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static const char rodata[] = "read-only data of run-helper";
@@ -102,6 +110,50 @@ static int do_dlopen(const char *path, int nodelete)
 	return 0;
 }
 
+static void *dlopen_thread(void *path)
+{
+	return dlopen(path, RTLD_NOW);
+}
+
+/*
+ * The preload writes its report with the lock of its dlopen wrapper held;
+ * the report file, turned into a FIFO after start-up, holds the other
+ * thread there until the parent opens it for reading.  A child forked
+ * meanwhile must still be able to dlopen.
+ */
+static int fork_dlopen(char *path)
+{
+	const char *rep = getenv("MSEAL_RUN_REPORT");
+	char buf[4096];
+	pthread_t t;
+	pid_t pid;
+	int fd, st;
+
+	if (!rep || unlink(rep) || mkfifo(rep, 0600)) {
+		printf("fork-dlopen: no report FIFO\n");
+		return 1;
+	}
+	if (pthread_create(&t, NULL, dlopen_thread, path))
+		return 1;
+	usleep(300000);
+	pid = fork();
+	if (pid == 0) {
+		alarm(5);
+		_exit(dlopen(path, RTLD_NOW) ? 0 : 1);
+	}
+	fd = open(rep, O_RDONLY | O_NONBLOCK);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	pthread_join(t, NULL);
+	while (fd >= 0 && read(fd, buf, sizeof(buf)) > 0)
+		;
+	printf("fork-dlopen child %s\n",
+	       WIFEXITED(st)	       ? (WEXITSTATUS(st) ? "failed" : "ok") :
+	       WTERMSIG(st) == SIGALRM ? "hung" :
+					 "killed");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -116,7 +168,9 @@ int main(int argc, char **argv)
 		printf("dlopen-bare %s\n", h ? "ok" : dlerror());
 		return h ? 0 : 1;
 	}
+	if (argc == 3 && !strcmp(argv[1], "fork-dlopen"))
+		return fork_dlopen(argv[2]);
 	fprintf(stderr, "usage: run-helper check | dlopen PATH [nodelete] | "
-			"dlopen-bare NAME\n");
+			"dlopen-bare NAME | fork-dlopen PATH\n");
 	return 2;
 }

@@ -37,4 +37,11 @@ expect_line "$out" "dlopen-bare ok"
 run "$MSEAL" run -- "$H" dlopen-bare libmsealtest.so
 expect_rc 0 "bare dlopen under mseal run"
 expect_line "$out" "dlopen-bare ok"
+
+# A child forked while another thread is inside the dlopen wrapper can
+# still dlopen (the wrapper's lock is not left held in the child).
+cd "$TMPDIR"
+run "$MSEAL" run --report=rep -- "$H" fork-dlopen "$LIB"
+expect_rc 0 "fork-dlopen"
+expect_line "$out" "fork-dlopen child ok"
 exit 0
