@@ -311,13 +311,30 @@ static void ret(struct gen *g, uint32_t k)
 }
 
 /* a = args[i]; unaligned means the kernel's EINVAL: allow. */
-static void range_addr(struct gen *g, unsigned int i, bool check_align)
+enum { RA_ALIGN = 1, RA_UNTAG = 2 };
+
+/*
+ * RA_UNTAG: the call strips x86's LAM tag bits (57-62) from a user address
+ * (untagged_addr(): munmap, mprotect, madvise, mremap's source) once the
+ * process enables LAM, so the filter strips them too.  Without LAM such an
+ * address is the kernel's EINVAL; stripping only moves that to EPERM when
+ * it lands on a seal.
+ */
+static void range_addr(struct gen *g, unsigned int i, unsigned int how)
 {
+	uint32_t l_st = label(g);
+
 	ld_abs(g, ARG_LO(i));
-	if (check_align)
+	if (how & RA_ALIGN)
 		jcond(g, BPF_JSET, PAGE - 1, g->l_allow, NEXT);
 	st(g, M_ALO);
 	ld_abs(g, ARG_HI(i));
+	if (how & RA_UNTAG) {
+		/* Bit 63 set: a kernel address, left as it is. */
+		jcond(g, BPF_JSET, 0x80000000u, l_st, NEXT);
+		insn(g, BPF_ALU | BPF_AND | BPF_K, 0x81ffffffu);
+	}
+	place(g, l_st);
 	st(g, M_AHI);
 }
 
@@ -587,7 +604,7 @@ static const uint32_t destructive_advice[] = {
 
 static void h_munmap(struct gen *g)
 {
-	range_addr(g, 0, true);
+	range_addr(g, 0, RA_ALIGN | RA_UNTAG);
 	range_len_up(g, 1);
 	range_end(g);
 	to_main(g, CONT_PLAIN);
@@ -605,7 +622,7 @@ static void h_mprotect(struct gen *g)
 	jcond(g, BPF_JSET, ~(0xfu | 0x03000000u), g->l_allow, NEXT);
 	insn(g, BPF_ALU | BPF_AND | BPF_K, 0x03000000u);
 	jcond(g, BPF_JEQ, 0x03000000u, g->l_allow, NEXT);
-	range_addr(g, 0, true);
+	range_addr(g, 0, RA_ALIGN | RA_UNTAG);
 	range_len_up(g, 1);
 	range_end(g);
 	/* PROT_GROWSDOWN extends the range down to its mapping's start, which
@@ -627,7 +644,7 @@ static void h_mmap(struct gen *g)
 	jcond(g, BPF_JSET, 0x100000u, g->l_allow, NEXT);
 	ld_abs(g, ARG_LO(5));
 	jcond(g, BPF_JSET, PAGE - 1, g->l_allow, NEXT);
-	range_addr(g, 0, true);
+	range_addr(g, 0, RA_ALIGN);
 	range_len_up(g, 1);
 	range_end(g);
 	to_main(g, CONT_PLAIN);
@@ -671,7 +688,7 @@ static void h_mremap(struct gen *g)
 	ld_abs(g, ARG_LO(4));
 	jcond(g, BPF_JSET, PAGE - 1, g->l_allow, l_addr);
 	place(g, l_addr);
-	range_addr(g, 0, true);
+	range_addr(g, 0, RA_ALIGN | RA_UNTAG);
 	range_len_up(g, 2); /* new_len 0 is EINVAL */
 	ld_abs(g, ARG_LO(3));
 	jcond(g, BPF_JSET, 6u /* FIXED, DONTUNMAP */, NEXT, l_page);
@@ -695,7 +712,7 @@ static void mremap_second(struct gen *g)
 	ld_abs(g, ARG_LO(3));
 	jcond(g, BPF_JSET, 2u /* MREMAP_FIXED */, l_dest, NEXT);
 	/* The tail a shrink unmaps: [a + new_len, a + old_len). */
-	range_addr(g, 0, false);
+	range_addr(g, 0, RA_UNTAG);
 	range_len_up_or(g, 1, g->l_allow);
 	range_end(g);
 	ld_mem(g, M_ELO);
@@ -726,11 +743,11 @@ static void mremap_second(struct gen *g)
 	place(g, l_grow);
 	ld_abs(g, ARG_LO(3));
 	jcond(g, BPF_JSET, 1u /* MREMAP_MAYMOVE */, NEXT, g->l_allow);
-	range_addr(g, 0, false);
+	range_addr(g, 0, RA_UNTAG);
 	ja(g, g->l_tdest);
 	/* MREMAP_FIXED: the destination. */
 	place(g, l_dest);
-	range_addr(g, 4, false);
+	range_addr(g, 4, 0);
 	range_len_up(g, 2);
 	range_end(g);
 	ja(g, g->l_tdest);
@@ -827,7 +844,7 @@ static void h_madvise(struct gen *g)
 		jcond(g, BPF_JEQ, destructive_advice[i], l_d, NEXT);
 	ja(g, g->l_allow);
 	place(g, l_d);
-	range_addr(g, 0, true);
+	range_addr(g, 0, RA_ALIGN | RA_UNTAG);
 	range_len_up(g, 1);
 	range_end(g);
 	ja(g, g->l_tdisc);

@@ -105,7 +105,13 @@ static void probe_once(void)
 			flags |= MSEAL_FEAT_TSYNC_ESRCH;
 		if (seccomp_flag_known(SECCOMP_FILTER_FLAG_SPEC_ALLOW))
 			flags |= MSEAL_FEAT_SPEC_ALLOW;
-		flags |= MSEAL_FEAT_SECCOMP_BACKEND;
+		/*
+		 * The filter lets MAP_FIXED|MAP_FIXED_NOREPLACE through for
+		 * the kernel's EEXIST; before 4.17 the flag is unknown and it
+		 * would overwrite.  SPEC_ALLOW came in the same release.
+		 */
+		if (flags & MSEAL_FEAT_SPEC_ALLOW)
+			flags |= MSEAL_FEAT_SECCOMP_BACKEND;
 	}
 	config.kernel_flags = flags;
 
@@ -136,8 +142,8 @@ static void probe_once(void)
 	 * the seccomp backend, and so does MSEAL_ALL on a kernel without
 	 * mseal(2), or when MSEAL_BACKEND=seccomp forces it.
 	 */
-	seccomp = (flags & MSEAL_FEAT_SECCOMP) ? MSEAL_BACKEND_SECCOMP :
-						 MSEAL_BACKEND_NONE;
+	seccomp = (flags & MSEAL_FEAT_SECCOMP_BACKEND) ? MSEAL_BACKEND_SECCOMP :
+							 MSEAL_BACKEND_NONE;
 	if (config.env_invalid) {
 		config.backend_all = MSEAL_BACKEND_NONE;
 		config.backend_subset = MSEAL_BACKEND_NONE;

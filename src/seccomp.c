@@ -13,11 +13,14 @@
  * What was sealed, and with which classes, is recorded here: the kernel
  * cannot be asked, and mseal_query() answers from these records.
  */
+#include <dirent.h>
+#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -78,10 +81,14 @@ struct pieces {
  */
 static unsigned int vma_flags(const struct msl_vma *v)
 {
-	bool anon = !(v->flags & MSL_VMA_SHARED) && v->inode == 0 &&
-		    (v->path[0] == '\0' || strcmp(v->path, "[heap]") == 0 ||
-		     strcmp(v->path, "[stack]") == 0 ||
-		     strncmp(v->path, "[anon:", 6) == 0);
+	bool private = !(v->flags & MSL_VMA_SHARED);
+	/* A private /dev/zero mapping is anonymous memory (mmap_zero()). */
+	bool anon = private &&
+		    ((v->inode == 0 &&
+		      (v->path[0] == '\0' || strcmp(v->path, "[heap]") == 0 ||
+		       strcmp(v->path, "[stack]") == 0 ||
+		       strncmp(v->path, "[anon:", 6) == 0)) ||
+		     strcmp(v->path, "/dev/zero") == 0);
 	unsigned int f = 0;
 
 	if (anon && !(v->flags & MSL_VMA_WRITE))
@@ -300,6 +307,54 @@ static int install_error(long rc, int err)
 	}
 }
 
+/* The "Seccomp_filters:" count of /proc/self/task/TID/status, or -1. */
+static long task_filters(const char *tid)
+{
+	char path[64], buf[2048], *l;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%s/status", tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	l = strstr(buf, "\nSeccomp_filters:");
+	return l ? strtol(l + 17, NULL, 10) : -1;
+}
+
+/*
+ * Whether a thread holds a different number of filters than this one: it
+ * installed its own, and TSYNC will fail.  Threads that vanish, or a
+ * kernel without the line, count as no.
+ */
+static bool threads_have_own_filters(void)
+{
+	char self[24];
+	struct dirent *e;
+	long mine, theirs;
+	bool differ = false;
+	DIR *d;
+
+	snprintf(self, sizeof(self), "%ld", (long)syscall(SYS_gettid));
+	mine = task_filters(self);
+	d = mine < 0 ? NULL : opendir("/proc/self/task");
+	if (!d)
+		return false;
+	while (!differ && (e = readdir(d))) {
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, self))
+			continue;
+		theirs = task_filters(e->d_name);
+		differ = theirs >= 0 && theirs != mine;
+	}
+	closedir(d);
+	return differ;
+}
+
 static int ensure_privilege(void)
 {
 	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 ||
@@ -359,6 +414,7 @@ static int seal_locked(const struct span64 *spans, size_t n,
 	struct pieces p;
 	struct progs ps = { 0 };
 	size_t need = 0;
+	bool need_nnp;
 	int rc;
 
 	rc = collect(spans, n, &p);
@@ -380,10 +436,21 @@ static int seal_locked(const struct span64 *spans, size_t n,
 	rc = records_reserve(p.n);
 	if (rc)
 		goto out;
-	if (ps.n > 1) {
+	/*
+	 * Several filters must all fit, or none go in.  And setting
+	 * no_new_privs cannot be undone, so before it the filters are tried
+	 * and the threads checked, lest it be set for a seal that fails.
+	 */
+	need_nnp = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1 &&
+		   !msl_has_cap_sys_admin();
+	if (ps.n > 1 || need_nnp) {
 		rc = trial_install(&ps);
 		if (rc)
 			goto out;
+	}
+	if (need_nnp && threads_have_own_filters()) {
+		rc = -EBUSY;
+		goto out;
 	}
 	rc = ensure_privilege();
 	if (!rc)

@@ -194,17 +194,21 @@ static uint32_t model_mremap(const struct model *m, const uint64_t *a)
 static uint32_t model_x86_64(const struct model *m, uint32_t nr,
 			     const uint64_t *a)
 {
-	uint64_t e, s;
+	uint64_t e, s, u[6];
 	uint32_t f;
 
 	if (!call_enabled(m, nr))
 		return ALLOW;
+	/* Calls that strip x86 LAM tags (bits 57-62) from a user address. */
+	memcpy(u, a, sizeof(u));
+	if (!(a[0] >> 63))
+		u[0] = a[0] & ~(0x3full << 57);
 	switch (nr) {
 	case NR_MUNMAP:
-		return deny_if(call_range(a[0], a[1], &e) &&
-			       overlaps(m, a[0], e, 0));
+		return deny_if(call_range(u[0], a[1], &e) &&
+			       overlaps(m, u[0], e, 0));
 	case NR_MREMAP:
-		return model_mremap(m, a);
+		return model_mremap(m, u);
 	case NR_MMAP:
 		f = lo(a[3]);
 		if (!(f & 0x10) || (f & 0x100000) || a[5] % PG)
@@ -243,15 +247,15 @@ static uint32_t model_x86_64(const struct model *m, uint32_t nr,
 		if (a[2] >> 32 || (a[2] & ~(0xfull | 0x03000000)) ||
 		    (a[2] & 0x03000000) == 0x03000000)
 			return ALLOW;
-		if (!call_range(a[0], a[1], &e))
+		if (!call_range(u[0], a[1], &e))
 			return ALLOW;
-		s = a[2] & 0x01000000 ? 0 : a[0];
+		s = a[2] & 0x01000000 ? 0 : u[0];
 		return deny_if(overlaps(m, s, e, 0));
 	case NR_MADVISE:
 		if (!destructive(lo(a[2])))
 			return ALLOW;
-		return deny_if(call_range(a[0], a[1], &e) &&
-			       overlaps(m, a[0], e, MSL_FR_DISCARD));
+		return deny_if(call_range(u[0], a[1], &e) &&
+			       overlaps(m, u[0], e, MSL_FR_DISCARD));
 	case NR_PROCESS_MADVISE:
 		return deny_if(lo(a[4]) == 0 && destructive(lo(a[3])));
 	}
@@ -455,7 +459,13 @@ TEST_ONCE(filter_munmap_edges)
 	EXPECT(&p, ALLOW, NR_MUNMAP, 0, E_LO);
 	EXPECT(&p, EPERM_RET, NR_MUNMAP, 0, E_LO + 1);
 	EXPECT(&p, ALLOW, NR_MUNMAP, E_LO + 1, PG); /* unaligned */
-	EXPECT(&p, ALLOW, NR_MUNMAP, E_LO, 0);	    /* empty */
+	/* LAM tags (bits 57-62) are stripped by the kernel: by us too; not
+	 * from a kernel address (bit 63), nor for mmap's address. */
+	EXPECT(&p, EPERM_RET, NR_MUNMAP, E_LO | 1ull << 57, PG);
+	EXPECT(&p, EPERM_RET, NR_MUNMAP, E_LO | 0x3full << 57, PG);
+	EXPECT(&p, ALLOW, NR_MUNMAP, E_LO | 1ull << 63 | 1ull << 57, PG);
+	EXPECT(&p, ALLOW, NR_MUNMAP, E_LO | 1ull << 56, PG);
+	EXPECT(&p, ALLOW, NR_MUNMAP, E_LO, 0); /* empty */
 	/* Round-up past 2^64, and an end past 2^64: the kernel's EINVAL. */
 	EXPECT(&p, ALLOW, NR_MUNMAP, E_LO, UINT64_MAX);
 	EXPECT(&p, ALLOW, NR_MUNMAP, E_LO, UINT64_MAX - PG + 2);

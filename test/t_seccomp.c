@@ -5,6 +5,7 @@
  * opt-in refusals.  Bypass tests run on every backend: the kernel's own
  * seals must refuse them too.
  */
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -512,6 +513,64 @@ static bool drop_cap_sys_admin(void)
 		return false;
 	d[CAP_SYS_ADMIN / 32].effective &= ~(1u << (CAP_SYS_ADMIN % 32));
 	return syscall(SYS_capset, &h, d) == 0;
+}
+
+/* Without CAP_SYS_ADMIN a seal needs no_new_privs, which cannot be undone:
+ * a seal that TSYNC will refuse must fail before setting it. */
+TEST_ONCE(seccomp_failed_seal_leaves_no_new_privs_unset)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	struct thr t = { 0 };
+	char *p = map_anon(1, RO);
+	char path[64];
+	pthread_t th;
+
+	use_seccomp();
+	if (!drop_cap_sys_admin())
+		SKIP("cannot drop CAP_SYS_ADMIN");
+	CHECK(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 0);
+	CHECK(pthread_create(&th, NULL, own_filter_thread, &t) == 0);
+	while (!__atomic_load_n(&t.go, __ATOMIC_ACQUIRE))
+		sched_yield();
+	CHECK(t.munmap_err == 0);
+	CHECK_ERR(mseal_range(p, pg, MSEAL_ALL), EBUSY);
+	CHECK(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 0);
+	CHECK(!prot_refused(p, pg, RO));
+	__atomic_store_n(&t.done, 1, __ATOMIC_RELEASE);
+	CHECK(pthread_join(th, NULL) == 0);
+	snprintf(path, sizeof(path), "/proc/self/task/%d", (int)own_filter_tid);
+	for (int i = 0; access(path, F_OK) == 0 && i < 5000; i++)
+		usleep(1000);
+	/* Control: now the seal works, and sets no_new_privs. */
+	CHECK_OK(mseal_range(p, pg, MSEAL_ALL));
+	CHECK(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1);
+	CHECK(prot_refused(p, pg, RO));
+}
+
+/* A private /dev/zero mapping is anonymous memory to the kernel: its
+ * read-only pages are protected from discard like any other. */
+TEST(discard_private_dev_zero_is_anonymous)
+{
+	size_t pg = ctx->page;
+	int fd = open("/dev/zero", O_RDONLY | O_CLOEXEC);
+	char *c, *p;
+
+	if (fd < 0)
+		SKIP("no /dev/zero");
+	c = mmap(NULL, pg, RW, MAP_PRIVATE, fd, 0);
+	p = mmap(NULL, pg, RW, MAP_PRIVATE, fd, 0);
+	close(fd);
+	CHECK(c != MAP_FAILED && p != MAP_FAILED);
+	memset(c, 'c', pg);
+	memset(p, 'z', pg);
+	CHECK_SYS_OK(mprotect(c, pg, RO));
+	CHECK_SYS_OK(mprotect(p, pg, RO));
+	SEAL(p, pg);
+	CHECK_SYS_ERR(madvise(p, pg, MADV_DONTNEED), EPERM);
+	CHECK(all_bytes(p, pg, 'z'));
+	/* Control: unsealed, the same advice drops the copy. */
+	CHECK_SYS_OK(madvise(c, pg, MADV_DONTNEED));
+	CHECK(all_bytes(c, pg, 0));
 }
 
 TEST_ONCE(seccomp_no_new_privs_only_without_cap_sys_admin)
