@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -714,5 +715,34 @@ TEST(clone_vm_process_created_before_the_seal)
 	} else {
 		CHECK(c.rc == 0);
 		CHECK(!page_mapped(c.p));
+	}
+}
+
+/*
+ * Without /proc the seccomp backend cannot learn what memory a seal covers
+ * and fails with the error of opening /proc/self/maps; the kernel's seal
+ * needs no /proc (libmseal(7)).  /proc is hidden in a private mount
+ * namespace of this test's own process.
+ */
+TEST(seal_without_proc)
+{
+	char *p = map_anon(1, RO);
+	char *c = map_anon(1, RO);
+	int rc;
+
+	/* Control, before /proc goes: */
+	CHECK(!prot_refused(c, ctx->page, RO));
+	if (unshare(CLONE_NEWNS) != 0)
+		SKIP("no private mount namespace: %s", strerror(errno));
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+	    mount("none", "/proc", "tmpfs", 0, NULL) != 0)
+		SKIP("cannot hide /proc: %s", strerror(errno));
+	rc = mseal_range(p, ctx->page, MSEAL_ALL);
+	if (backend_is_native()) {
+		CHECK(rc == 0);
+		CHECK(prot_refused(p, ctx->page, RO));
+	} else {
+		CHECK(rc == -ENOENT);
+		CHECK(!prot_refused(p, ctx->page, RO));
 	}
 }
