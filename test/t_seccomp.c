@@ -548,8 +548,12 @@ TEST_ONCE(seccomp_failed_seal_leaves_no_new_privs_unset)
 	CHECK(prot_refused(p, pg, RO));
 }
 
-/* A private /dev/zero mapping is anonymous memory to the kernel: its
- * read-only pages are protected from discard like any other. */
+/*
+ * A private /dev/zero mapping is anonymous memory (mmap_zero()): 6.18's
+ * seal protects its read-only pages from discard (vma_is_anonymous()), as
+ * the seccomp backend does on every kernel; 6.12's looked for a file
+ * instead and let the advice through (docs/SEMANTICS.md section 8).
+ */
 TEST(discard_private_dev_zero_is_anonymous)
 {
 	size_t pg = ctx->page;
@@ -567,11 +571,16 @@ TEST(discard_private_dev_zero_is_anonymous)
 	CHECK_SYS_OK(mprotect(c, pg, RO));
 	CHECK_SYS_OK(mprotect(p, pg, RO));
 	SEAL(p, pg);
-	CHECK_SYS_ERR(madvise(p, pg, MADV_DONTNEED), EPERM);
-	CHECK(all_bytes(p, pg, 'z'));
-	/* Control: unsealed, the same advice drops the copy. */
+	/* Control: unsealed, the advice drops the copy. */
 	CHECK_SYS_OK(madvise(c, pg, MADV_DONTNEED));
 	CHECK(all_bytes(c, pg, 0));
+	if (backend_is_native() && madvise(p, pg, MADV_DONTNEED) == 0) {
+		CHECK(all_bytes(p, pg, 0));
+		SKIP("this kernel's seal does not count private /dev/zero as "
+		     "anonymous (before vma_is_anonymous() in the check)");
+	}
+	CHECK_SYS_ERR(madvise(p, pg, MADV_DONTNEED), EPERM);
+	CHECK(all_bytes(p, pg, 'z'));
 }
 
 TEST_ONCE(seccomp_no_new_privs_only_without_cap_sys_admin)
