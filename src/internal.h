@@ -69,6 +69,12 @@ int msl_scan_seals(uintptr_t start, uintptr_t end, unsigned int *all,
 int msl_seal_checked(uintptr_t start, uintptr_t end, unsigned int classes,
 		     int backend) MSL_HIDDEN;
 
+/*
+ * The length of the valid UTF-8 sequence at s (1 for ASCII), 0 when it is
+ * not one: overlong forms, surrogates and code points above U+10FFFF.
+ */
+size_t msl_utf8_len(const unsigned char *s) MSL_HIDDEN;
+
 /* Whether CAP_SYS_ADMIN is in the effective set. */
 bool msl_has_cap_sys_admin(void) MSL_HIDDEN;
 
