@@ -542,14 +542,13 @@ AUDIT_OPEN(audit_growsdown_gained_pages)
 TEST(audit_mprotect_growsdown_stops_at_the_seal)
 {
 	size_t pg = ctx->page;
-	char *c = growsdown(pg, 'c'), *g, perms[5];
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_GROWSDOWN;
+	char *arena = reserve(128), *c, *g, perms[5];
 
 	/* The control lies below the seal. */
-	g = mmap(c + 64 * pg, 4 * pg, RW,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE |
-			 MAP_GROWSDOWN,
-		 -1, 0);
-	CHECK(g == c + 64 * pg);
+	c = mmap(arena + 16 * pg, 4 * pg, RW, flags, -1, 0);
+	g = mmap(arena + 64 * pg, 4 * pg, RW, flags, -1, 0);
+	CHECK(c == arena + 16 * pg && g == arena + 64 * pg);
 	SEAL(g, pg);
 	if (backend_is_native()) {
 		CHECK_SYS_OK(mprotect(g + 3 * pg, pg, RO | PROT_GROWSDOWN));
