@@ -619,3 +619,29 @@ TEST(audit_mremap_old_len_zero_of_sealed_shared)
 	r = mremap(c, 0, pg, MREMAP_MAYMOVE);
 	CHECK(r != MAP_FAILED && r != c && all_bytes(r, pg, 'c'));
 }
+
+/* shmat without SHM_REMAP never replaces: a mapped address is EINVAL
+ * (do_shmat() checks find_vma_intersection()), sealed or not. */
+TEST(audit_shmat_without_remap_never_replaces)
+{
+	size_t pg = ctx->page;
+	int id = shmget(IPC_PRIVATE, pg, IPC_CREAT | 0600);
+	char *s = map_anon(1, RW), *c = map_anon(1, RW), *r;
+
+	if (id < 0)
+		SKIP("shmget: %s", strerror(errno));
+	fill(s, pg, RO, 's');
+	fill(c, pg, RO, 'c');
+	SEAL(s, pg);
+	r = shmat(id, s, 0);
+	CHECK(r == (char *)-1 && errno == EINVAL);
+	CHECK(all_bytes(s, pg, 's'));
+	r = shmat(id, c, 0); /* unsealed: the same */
+	CHECK(r == (char *)-1 && errno == EINVAL);
+	CHECK(all_bytes(c, pg, 'c'));
+	/* Control: at a free address it attaches. */
+	CHECK_SYS_OK(munmap(c, pg));
+	r = shmat(id, c, 0);
+	shmctl(id, IPC_RMID, NULL);
+	CHECK(r == c);
+}
