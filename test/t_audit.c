@@ -645,3 +645,32 @@ TEST(audit_shmat_without_remap_never_replaces)
 	shmctl(id, IPC_RMID, NULL);
 	CHECK(r == c);
 }
+
+/*
+ * MSEAL_DISCARD without MSEAL_PROT (a seccomp-only subset): "not
+ * writable" is decided at seal time, while the protection may still
+ * change.  Memory writable then stays open to discard after it is made
+ * read-only; memory read-only then stays guarded after it is made
+ * writable (libmseal(7)).
+ */
+TEST_ONCE(audit_discard_alone_decides_writable_at_seal_time)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	char *rw = map_anon(1, RW), *ro = map_anon(1, RW);
+	struct mseal_features f;
+
+	setenv("MSEAL_BACKEND", "seccomp", 1);
+	mseal_probe(&f);
+	if (f.backend != MSEAL_BACKEND_SECCOMP)
+		SKIP("no seccomp filters in this kernel");
+	fill(rw, pg, RW, 'w');
+	fill(ro, pg, RO, 'r');
+	CHECK_OK(mseal_range(rw, pg, MSEAL_DISCARD));
+	CHECK_OK(mseal_range(ro, pg, MSEAL_DISCARD));
+	CHECK_SYS_OK(mprotect(rw, pg, RO));
+	CHECK_SYS_OK(madvise(rw, pg, MADV_DONTNEED));
+	CHECK(all_bytes(rw, pg, 0));
+	CHECK_SYS_OK(mprotect(ro, pg, RW));
+	CHECK_SYS_ERR(madvise(ro, pg, MADV_DONTNEED), EPERM);
+	CHECK(all_bytes(ro, pg, 'r'));
+}
