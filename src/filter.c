@@ -6,7 +6,7 @@
  *
  *   ld arch; x86-64? -> ld nr; x32 bit? -> refuse memory calls
  *                       memory call? -> its handler; else ALLOW
- *            i386?   -> refuse shmat, shmdt, ipc, brk outright; the other
+ *            i386?   -> refuse shmat, shmdt, ipc, brk, prctl outright; the other
  *                       memory calls too when a sealed range lies below
  *                       8 GiB (what a 32-bit start and length can reach)
  *   handlers: check the arguments the kernel would reject first (those
@@ -50,8 +50,8 @@
 /* ERRNO(0) makes the call return 0 without running: shmdt and brk. */
 #define RET_ZERO (SECCOMP_RET_ERRNO | 0u)
 
-/* Scratch cells. */
-enum { M_ALO, M_AHI, M_ELO, M_EHI, M_TMP, M_CONT };
+/* Scratch cells; M_T0/1: mremap_second's old end, M_GT: huge_end's. */
+enum { M_ALO, M_AHI, M_ELO, M_EHI, M_TMP, M_CONT, M_T0, M_T1, M_GT };
 
 /* What the main tree's exits do next (M_CONT). */
 enum { CONT_PLAIN, CONT_MREMAP, CONT_ZERO };
@@ -93,8 +93,9 @@ struct gen {
 	unsigned int classes;
 
 	uint32_t l_allow, l_eperm, l_zero;
-	uint32_t l_tmain, l_tdest, l_tdisc;
+	uint32_t l_tmain, l_tmain_plain, l_tdest, l_tdisc;
 	uint32_t l_main_deny, l_main_allow;
+	uint32_t l_huge; /* huge_end() for mmap and mremap's source */
 };
 
 static void push(struct gen *g, struct pins ins)
@@ -411,10 +412,10 @@ static void range_len_page(struct gen *g)
 }
 
 /*
- * e = a + len with a 64-bit carry, into M_ELO/M_EHI.  An end past 2^64 is
- * allowed: the kernel rejects such a range itself.
+ * e = a + len with a 64-bit carry, into M_ELO/M_EHI.  An end past 2^64
+ * jumps to l_wrap.
  */
-static void range_end(struct gen *g)
+static void range_end_or(struct gen *g, uint32_t l_wrap)
 {
 	uint32_t l_carry = label(g), l_add = label(g);
 
@@ -428,16 +429,75 @@ static void range_end(struct gen *g)
 	place(g, l_carry);
 	ld_mem(g, M_AHI);
 	insn(g, BPF_ALU | BPF_ADD | BPF_K, 1);
-	jcond(g, BPF_JEQ, 0, g->l_allow, NEXT);
+	jcond(g, BPF_JEQ, 0, l_wrap, NEXT);
 	place(g, l_add);
 	ldx_mem(g, M_TMP);
 	insn(g, BPF_ALU | BPF_ADD | BPF_X, 0);
-	jcond_x(g, BPF_JGE, NEXT, g->l_allow);
+	jcond_x(g, BPF_JGE, NEXT, l_wrap);
 	st(g, M_EHI);
+}
+
+/*
+ * The same where such an end is allowed: every call that uses it rejects
+ * the range before it changes anything (munmap, mprotect, madvise and
+ * mmap check the length first; mremap's other ranges: see h_mremap).
+ */
+static void range_end(struct gen *g)
+{
+	range_end_or(g, g->l_allow);
+}
+
+/* Huge page sizes on x86-64: 2 MiB (PMD) and 1 GiB (PUD). */
+#define HUGE_2M_MASK 0x1fffffu
+#define HUGE_1G_MASK 0x3fffffffu
+
+/*
+ * e (M_ELO/M_EHI) rounded up to the largest page size the kernel may
+ * round a length to, given an address low word in A, then a jump to
+ * l_done; an end past 2^64 jumps to l_wrap.  A hugetlb mapping's address
+ * must be aligned to its huge page size (else EINVAL before anything
+ * changes), so an address aligned to 1 GiB may have 1 GiB pages, one
+ * aligned to 2 MiB may have 2 MiB pages, any other only base pages (e is
+ * already a page boundary).  Which hstates exist, and the default one,
+ * is not visible: this is the bound for x86-64.  The address is aligned
+ * to the granule G, so a + len rounded up to G is e rounded up to G.
+ */
+static void huge_end(struct gen *g, uint32_t l_done, uint32_t l_wrap)
+{
+	uint32_t l_2m = label(g), l_set = label(g), l_nc = label(g);
+
+	jcond(g, BPF_JSET, HUGE_2M_MASK, l_done, NEXT);
+	jcond(g, BPF_JSET, HUGE_1G_MASK, l_2m, NEXT);
+	insn(g, BPF_LDX | BPF_IMM, HUGE_1G_MASK);
+	ja(g, l_set);
+	place(g, l_2m);
+	insn(g, BPF_LDX | BPF_IMM, HUGE_2M_MASK);
+	place(g, l_set);
+	ld_mem(g, M_ELO);
+	insn(g, BPF_ALU | BPF_ADD | BPF_X, 0);
+	st(g, M_GT);
+	jcond_x(g, BPF_JGE, l_nc, NEXT);
+	ld_mem(g, M_EHI);
+	insn(g, BPF_ALU | BPF_ADD | BPF_K, 1);
+	jcond(g, BPF_JEQ, 0, l_wrap, NEXT);
+	st(g, M_EHI);
+	place(g, l_nc);
+	/* low = (lo + G) - ((lo + G) & G) */
+	ld_mem(g, M_GT);
+	insn(g, BPF_ALU | BPF_AND | BPF_X, 0);
+	insn(g, BPF_MISC | BPF_TAX, 0);
+	ld_mem(g, M_GT);
+	insn(g, BPF_ALU | BPF_SUB | BPF_X, 0);
+	st(g, M_ELO);
+	ja(g, l_done);
 }
 
 static void to_main(struct gen *g, uint32_t cont)
 {
+	if (cont == CONT_PLAIN) {
+		ja(g, g->l_tmain_plain);
+		return;
+	}
 	ld_imm(g, cont);
 	st(g, M_CONT);
 	ja(g, g->l_tmain);
@@ -636,6 +696,12 @@ static void h_mprotect(struct gen *g)
 	to_main(g, CONT_PLAIN);
 }
 
+/*
+ * mmap with MAP_FIXED replaces [addr, addr + len) -- with len rounded up
+ * to the huge page size for MAP_HUGETLB and for a hugetlbfs file or
+ * MFD_HUGETLB memfd (ksys_mmap_pgoff()), whose size the fd hides: so any
+ * mapping but plain anonymous memory rounds by the address's granule.
+ */
 static void h_mmap(struct gen *g)
 {
 	ld_abs(g, ARG_LO(3));
@@ -647,7 +713,14 @@ static void h_mmap(struct gen *g)
 	range_addr(g, 0, RA_ALIGN);
 	range_len_up(g, 1);
 	range_end(g);
-	to_main(g, CONT_PLAIN);
+	/* MAP_ANONYMOUS without MAP_HUGETLB: base pages. */
+	ld_abs(g, ARG_LO(3));
+	insn(g, BPF_ALU | BPF_AND | BPF_K, 0x40020u);
+	jcond(g, BPF_JEQ, 0x20u, g->l_tmain_plain, NEXT);
+	ld_imm(g, CONT_PLAIN);
+	st(g, M_CONT);
+	ld_abs(g, ARG_LO(0));
+	ja(g, g->l_huge);
 }
 
 /*
@@ -666,14 +739,22 @@ static void h_mmap(struct gen *g)
  *   it counts (the kernel, whose seal splits the mapping, refuses such a
  *   source too, with EFAULT).  A growth without MAYMOVE stays in place.
  * old_len 0 (or rounding to 0) names the mapping at old_address: a page.
+ * A hugetlb source rounds both lengths up to its huge page size (and
+ * needs both addresses aligned to it), so the source and the tail end
+ * round by old_address's granule, the destination by that of
+ * old_address | new_address.
+ * The kernel unmaps a FIXED destination before it looks at old_len (an
+ * old_len past 2^64 then fails with EINVAL or EFAULT, the destination
+ * gone), so such a source counts as its first page and the destination is
+ * still checked.
  * The second range (destination, tail or moved source) is checked after
  * the main tree allows the first (CONT_MREMAP), in a second copy of the
  * tree.
  */
 static void h_mremap(struct gen *g)
 {
-	uint32_t l_src = label(g), l_addr = label(g);
-	uint32_t l_page = label(g), l_len = label(g);
+	uint32_t l_src = label(g), l_addr = label(g), l_wrap = label(g);
+	uint32_t l_page = label(g);
 
 	ld_abs(g, ARG_HI(3));
 	jcond(g, BPF_JEQ, 0, NEXT, g->l_allow);
@@ -693,25 +774,36 @@ static void h_mremap(struct gen *g)
 	ld_abs(g, ARG_LO(3));
 	jcond(g, BPF_JSET, 6u /* FIXED, DONTUNMAP */, NEXT, l_page);
 	range_len_up_or(g, 1, l_page);
-	ja(g, l_len);
+	range_end_or(g, l_wrap);
+	ld_imm(g, CONT_MREMAP);
+	st(g, M_CONT);
+	ld_abs(g, ARG_LO(0));
+	ja(g, g->l_huge);
 	place(g, l_page);
 	range_len_page(g);
-	place(g, l_len);
-	range_end(g);
+	range_end_or(g, l_wrap);
 	to_main(g, CONT_MREMAP);
+	/* The source reaches past 2^64 (or its page does: no mapping there):
+	 * the kernel changes nothing of it; the destination still counts. */
+	place(g, l_wrap);
+	ld_imm(g, CONT_MREMAP);
+	st(g, M_CONT);
+	ja(g, g->l_main_allow);
 }
-
-/* Scratch for the shrink's tail end. */
-#define M_T0 6
-#define M_T1 7
 
 static void mremap_second(struct gen *g)
 {
 	uint32_t l_dest = label(g), l_lo = label(g), l_grow = label(g);
+	uint32_t l_shrink = label(g), l_huge = label(g);
 
 	ld_abs(g, ARG_LO(3));
 	jcond(g, BPF_JSET, 2u /* MREMAP_FIXED */, l_dest, NEXT);
-	/* The tail a shrink unmaps: [a + new_len, a + old_len). */
+	/*
+	 * The tail a shrink unmaps: [a + new_len, a + old_len), compared by
+	 * pages, its end then rounded to a's granule.  Ends past 2^64 lie
+	 * past TASK_SIZE: the kernel's munmap of the tail, and its lookup of
+	 * a source that long, reject them.
+	 */
 	range_addr(g, 0, RA_UNTAG);
 	range_len_up_or(g, 1, g->l_allow);
 	range_end(g);
@@ -733,24 +825,34 @@ static void mremap_second(struct gen *g)
 	ldx_mem(g, M_T1);
 	ld_mem(g, M_AHI);
 	jcond_x(g, BPF_JGT, l_grow, NEXT);
-	jcond_x(g, BPF_JEQ, l_lo, g->l_tdest);
+	jcond_x(g, BPF_JEQ, l_lo, l_shrink);
 	place(g, l_lo);
 	ldx_mem(g, M_T0);
 	ld_mem(g, M_ALO);
 	jcond_x(g, BPF_JGT, l_grow, NEXT);
-	jcond_x(g, BPF_JEQ, g->l_allow, g->l_tdest);
+	jcond_x(g, BPF_JEQ, g->l_allow, l_shrink);
+	place(g, l_shrink);
+	ld_abs(g, ARG_LO(0));
+	ja(g, l_huge);
 	/* A growth with MAYMOVE may move [a, a + old_len), still in M_E*. */
 	place(g, l_grow);
 	ld_abs(g, ARG_LO(3));
 	jcond(g, BPF_JSET, 1u /* MREMAP_MAYMOVE */, NEXT, g->l_allow);
 	range_addr(g, 0, RA_UNTAG);
 	ja(g, g->l_tdest);
-	/* MREMAP_FIXED: the destination. */
+	/* MREMAP_FIXED: the destination, rounded to the granule of both
+	 * addresses (a huge page size divides both). */
 	place(g, l_dest);
 	range_addr(g, 4, 0);
 	range_len_up(g, 2);
 	range_end(g);
-	ja(g, g->l_tdest);
+	ld_abs(g, ARG_LO(4));
+	st(g, M_GT);
+	ldx_mem(g, M_GT);
+	ld_abs(g, ARG_LO(0));
+	insn(g, BPF_ALU | BPF_OR | BPF_X, 0);
+	place(g, l_huge);
+	huge_end(g, g->l_tdest, g->l_allow);
 }
 
 /*
@@ -835,6 +937,18 @@ static void h_brk(struct gen *g)
 	jcond(g, BPF_JGT, lo32(lim), g->l_allow, g->l_zero);
 }
 
+/*
+ * prctl(PR_SET_MM, ...) rewrites the process's start_brk and brk
+ * (PR_SET_MM_MAP needs no capability), after which brk(start_brk) unmaps
+ * whatever lies between them, sealed or not: refused while a BASE seal
+ * exists.  The option is an int.
+ */
+static void h_prctl(struct gen *g)
+{
+	ld_abs(g, ARG_LO(0));
+	jcond(g, BPF_JEQ, 35u /* PR_SET_MM */, g->l_eperm, g->l_allow);
+}
+
 static void h_madvise(struct gen *g)
 {
 	uint32_t l_d = label(g);
@@ -864,7 +978,8 @@ static void h_process_madvise(struct gen *g)
 /*
  * ANY32: through int 0x80 the call reaches any address, not just the 8 GiB
  * that a 32-bit start plus a 32-bit length can: shmat and shmdt act on a
- * whole segment of invisible size, brk on the whole break.
+ * whole segment of invisible size, brk on the whole break, prctl(PR_SET_MM)
+ * on the break through a structure.
  */
 enum { NEED_HEAP = 1, NEED_DISC = 2, ANY32 = 4, NEED_SHM = 8 };
 
@@ -882,6 +997,7 @@ static const struct call {
 	{ 30, { 397, 117 /* ipc */ }, MSEAL_BASE, ANY32, h_shmat },
 	{ 216, { 257 }, MSEAL_BASE, 0, h_remap_file_pages },
 	{ 12, { 45 }, MSEAL_BASE, NEED_HEAP | ANY32, h_brk },
+	{ 157, { 172 }, MSEAL_BASE, ANY32, h_prctl },
 	{ 10, { 125 }, MSEAL_PROT, 0, h_mprotect },
 	{ 329, { 380 }, MSEAL_PROT, 0, NULL }, /* pkey_mprotect */
 	{ 28, { 219 }, MSEAL_DISCARD, NEED_DISC, h_madvise },
@@ -913,10 +1029,12 @@ static void program(struct gen *g)
 	g->l_eperm = label(g);
 	g->l_zero = label(g);
 	g->l_tmain = label(g);
+	g->l_tmain_plain = label(g);
 	g->l_tdest = label(g);
 	g->l_tdisc = label(g);
 	g->l_main_deny = label(g);
 	g->l_main_allow = label(g);
+	g->l_huge = label(g);
 
 	/* Dispatch: reads only arch and nr. */
 	ld_abs(g, OFF_ARCH);
@@ -964,8 +1082,15 @@ static void program(struct gen *g)
 		place(g, l_handler[i]);
 		calls[i].handler(g);
 	}
+	if (g->classes & MSEAL_BASE) {
+		place(g, g->l_huge);
+		huge_end(g, g->l_tmain, g->l_main_allow);
+	}
 
 	if (g->classes & (MSEAL_BASE | MSEAL_PROT)) {
+		place(g, g->l_tmain_plain);
+		ld_imm(g, CONT_PLAIN);
+		st(g, M_CONT);
 		place(g, g->l_tmain);
 		tree(g, g->main_r, g->nmain, g->l_main_deny, g->l_main_allow);
 		place(g, g->l_main_deny);

@@ -39,6 +39,7 @@ enum {
 	NR_SHMAT = 30,
 	NR_SHMDT = 67,
 	NR_GETPPID = 110,
+	NR_PRCTL = 157,
 	NR_REMAP_FILE_PAGES = 216,
 	NR_PKEY_MPROTECT = 329,
 	NR_PROCESS_MADVISE = 440,
@@ -98,6 +99,33 @@ static bool call_range(uint64_t a, uint64_t len, uint64_t *e)
 	return true;
 }
 
+/*
+ * The largest page size the kernel may round a length to at an address
+ * (x86-64: a hugetlb mapping's address is aligned to its 2 MiB or 1 GiB
+ * page size).
+ */
+static uint64_t granule(uint64_t a)
+{
+	if (a % (2ull << 20))
+		return PG;
+	return a % (1ull << 30) ? 2ull << 20 : 1ull << 30;
+}
+
+/* e rounded up to gr; false when that passes 2^64. */
+static bool round_end(uint64_t e, uint64_t gr, uint64_t *out)
+{
+	uint64_t r = e % gr;
+
+	if (!r) {
+		*out = e;
+		return true;
+	}
+	if (e - r > UINT64_MAX - gr)
+		return false;
+	*out = e - r + gr;
+	return true;
+}
+
 static bool destructive(uint32_t advice)
 {
 	static const uint32_t adv[] = { 4, 8, 9, 10, 18, 24, 102 };
@@ -118,6 +146,7 @@ static bool call_enabled(const struct model *m, uint32_t nr)
 	case NR_MMAP:
 	case NR_SHMAT:
 	case NR_REMAP_FILE_PAGES:
+	case NR_PRCTL:
 		return m->classes & MSEAL_BASE;
 	case NR_BRK:
 		return (m->classes & MSEAL_BASE) && heap_end(m);
@@ -144,7 +173,8 @@ static uint32_t deny_if(bool refused)
 
 static uint32_t model_mremap(const struct model *m, const uint64_t *a)
 {
-	uint64_t flags = a[3], src_len, e;
+	uint64_t flags = a[3], e, d;
+	bool moving;
 
 	if (flags & ~7ull)
 		return ALLOW;
@@ -162,15 +192,19 @@ static uint32_t model_mremap(const struct model *m, const uint64_t *a)
 	 * move all of [addr, addr + old_len): a seccomp seal does not split
 	 * its mapping, so sealed pages may lie past an unsealed first one.
 	 * old_len 0 (or rounding to 0) names the mapping at addr: one page.
+	 * A hugetlb source rounds old_len and new_len up to its page size,
+	 * which divides addr (and new_addr).  The kernel unmaps a FIXED
+	 * destination before it rejects a source past 2^64, which it then
+	 * leaves alone: the destination alone counts.
 	 */
-	src_len = (flags & 6) && a[1] && a[1] <= UINT64_MAX - (PG - 1) ? a[1] :
-									 PG;
-	if (!call_range(a[0], src_len, &e))
-		return ALLOW;
-	if (overlaps(m, a[0], e, 0))
+	moving = (flags & 6) && a[1] && a[1] <= UINT64_MAX - (PG - 1);
+	if (call_range(a[0], moving ? a[1] : PG, &e) &&
+	    round_end(e, moving ? granule(a[0]) : PG, &e) &&
+	    overlaps(m, a[0], e, 0))
 		return EPERM_RET;
 	if (flags & 2) {
-		if (!call_range(a[4], a[2], &e))
+		if (!call_range(a[4], a[2], &e) ||
+		    !round_end(e, granule(a[0] | a[4]), &e))
 			return ALLOW;
 		return deny_if(overlaps(m, a[4], e, 0));
 	}
@@ -187,7 +221,9 @@ static uint32_t model_mremap(const struct model *m, const uint64_t *a)
 		t1 = a[0] + rold;
 		if (t0 > t1 && (flags & 1))
 			return deny_if(overlaps(m, a[0], t1, 0));
-		return deny_if(t0 < t1 && overlaps(m, t0, t1, 0));
+		if (t0 >= t1 || !round_end(t1, granule(a[0]), &d))
+			return ALLOW;
+		return deny_if(overlaps(m, t0, d, 0));
 	}
 }
 
@@ -213,8 +249,14 @@ static uint32_t model_x86_64(const struct model *m, uint32_t nr,
 		f = lo(a[3]);
 		if (!(f & 0x10) || (f & 0x100000) || a[5] % PG)
 			return ALLOW;
-		return deny_if(call_range(a[0], a[1], &e) &&
-			       overlaps(m, a[0], e, 0));
+		if (!call_range(a[0], a[1], &e))
+			return ALLOW;
+		/* Anything but plain anonymous memory may be hugetlb. */
+		if ((f & 0x40020) != 0x20 && !round_end(e, granule(a[0]), &e))
+			return ALLOW;
+		return deny_if(overlaps(m, a[0], e, 0));
+	case NR_PRCTL:
+		return deny_if(lo(a[0]) == 35); /* PR_SET_MM */
 	case NR_SHMDT:
 		/* The segment attached at a0 holds a sealed page. */
 		for (size_t i = 0; i < m->n; i++)
@@ -277,6 +319,7 @@ static uint32_t model_i386(const struct model *m, uint32_t nr)
 	switch (nr) {
 	case 397: /* shmat */
 	case 117: /* ipc */
+	case 172: /* prctl */
 		return deny_if(base);
 	case 398: /* shmdt */
 		return deny_if(call_enabled(m, NR_SHMDT));
@@ -556,6 +599,88 @@ TEST_ONCE(filter_mremap)
 	/* Without FIXED, new_addr is a hint and overwrites nothing. */
 	EXPECT(&p, ALLOW, NR_MREMAP, free_, PG, PG, 5, E_LO);
 	EXPECT(&p, ALLOW, NR_MREMAP, free_, PG, PG, 1, E_LO);
+}
+
+/* Lengths the kernel rounds up to a huge page size (hugetlb). */
+TEST_ONCE(filter_hugetlb_rounding)
+{
+	static struct prog p;
+	const uint64_t M2 = 2ull << 20, G1 = 1ull << 30;
+	const uint64_t x = 0x7f0000000000ull; /* 1 GiB aligned */
+	static const struct msl_frange r[] = {
+		{ 0x7f0000001000, 0x7f0000002000, 0, 0 }, /* X + 4 KiB */
+		{ 0x7f0020201000, 0x7f0020202000, 0, 0 }, /* in a 2 MiB page */
+	};
+	const uint64_t huge = 0x40032; /* MAP_HUGETLB, ANONYMOUS, FIXED */
+
+	compile_ok(&p, r, NELEM(r), MSEAL_BASE);
+	/* MAP_HUGETLB at X replaces a whole huge page: the filter takes
+	 * the largest one the address allows (1 GiB here). */
+	EXPECT(&p, EPERM_RET, NR_MMAP, x, PG, 3, huge, -1, 0);
+	EXPECT(&p, EPERM_RET, NR_MMAP, x, PG, 3, huge | 21u << 26, -1, 0);
+	EXPECT(&p, EPERM_RET, NR_MMAP, x + 0x20200000, PG, 3, huge, -1, 0);
+	/* A file (a hugetlbfs file or MFD_HUGETLB memfd may be one). */
+	EXPECT(&p, EPERM_RET, NR_MMAP, x, PG, 3, 0x11, 3, 0);
+	EXPECT(&p, EPERM_RET, NR_MMAP, x + 0x20200000, PG, 3, 0x11, 3, 0);
+	/* Plain anonymous memory: base pages. */
+	EXPECT(&p, ALLOW, NR_MMAP, x, PG, 3, 0x32, -1, 0);
+	EXPECT(&p, EPERM_RET, NR_MMAP, x, 2 * PG, 3, 0x32, -1, 0);
+	/* Not 2 MiB aligned: no huge page can start there. */
+	EXPECT(&p, ALLOW, NR_MMAP, x + 0x20200000 - PG, PG, 3, huge, -1, 0);
+	EXPECT(&p, ALLOW, NR_MMAP, x + 0x20200000 + 2 * PG, PG, 3, 0x11, 3, 0);
+	/* 2 MiB aligned only: 2 MiB pages at most. */
+	EXPECT(&p, ALLOW, NR_MMAP, x + 0x20000000, M2, 3, huge, -1, 0);
+	EXPECT(&p, EPERM_RET, NR_MMAP, x + 0x20000000, M2 + 1, 3, huge, -1, 0);
+	/* A length whose rounding passes 2^64: the kernel's ENOMEM. */
+	EXPECT(&p, ALLOW, NR_MMAP, x, UINT64_MAX - G1, 3, huge, -1, 0);
+	/* mremap of a hugetlb source: both lengths round up. */
+	EXPECT(&p, EPERM_RET, NR_MREMAP, x, PG, PG, 3, x + G1, 0);
+	EXPECT(&p, EPERM_RET, NR_MREMAP, x - G1, PG, PG, 3, x, 0);
+	EXPECT(&p, ALLOW, NR_MREMAP, x - G1, PG, PG, 3, x + M2, 0);
+	EXPECT(&p, EPERM_RET, NR_MREMAP, x - G1, PG, PG, 3,
+	       x + 0x20200000, 0);
+	/* A shrink's tail ends at old_len rounded up. */
+	EXPECT(&p, EPERM_RET, NR_MREMAP, x + 0x20000000, 2 * M2, M2, 0, 0);
+	EXPECT(&p, ALLOW, NR_MREMAP, x + 0x20000000, 2 * PG, PG, 0, 0);
+	EXPECT(&p, EPERM_RET, NR_MREMAP, x + 0x20200000, 2 * PG, PG, 0, 0);
+	/* munmap, mprotect, madvise: the kernel rejects unaligned ends on
+	 * hugetlb (no rounding up). */
+	EXPECT(&p, ALLOW, NR_MUNMAP, x, PG, 0, 0, 0, 0);
+}
+
+/* The kernel unmaps a MREMAP_FIXED destination before it rejects a
+ * source whose old_len reaches past 2^64. */
+TEST_ONCE(filter_mremap_wrapping_source)
+{
+	static struct prog p;
+	uint64_t free_ = 0x20000;
+
+	compile_ok(&p, edge_ranges, NELEM(edge_ranges), MSEAL_BASE);
+	EXPECT(&p, EPERM_RET, NR_MREMAP, free_, (uint64_t)-PG, PG, 3, E_LO);
+	EXPECT(&p, EPERM_RET, NR_MREMAP, free_, (uint64_t)-PG - free_ + PG,
+	       PG, 3, E_LO);
+	EXPECT(&p, EPERM_RET, NR_MREMAP, free_, UINT64_MAX, PG, 3, E_LO);
+	EXPECT(&p, ALLOW, NR_MREMAP, free_, (uint64_t)-PG, PG, 3, E_LO + PG * 2);
+	/* Without FIXED nothing is unmapped first. */
+	EXPECT(&p, ALLOW, NR_MREMAP, free_, (uint64_t)-PG, PG, 1, E_LO);
+}
+
+/* prctl(PR_SET_MM) moves the break around any range: refused with BASE. */
+TEST_ONCE(filter_prctl_set_mm)
+{
+	static struct prog p;
+
+	compile_ok(&p, edge_ranges, NELEM(edge_ranges), MSEAL_BASE);
+	EXPECT(&p, EPERM_RET, NR_PRCTL, 35, 14 /* PR_SET_MM_MAP */, 0, 0, 0,
+	       0);
+	EXPECT(&p, EPERM_RET, NR_PRCTL, 35, 7 /* PR_SET_MM_BRK */, 0, 0, 0, 0);
+	EXPECT(&p, EPERM_RET, NR_PRCTL, 35ull | 1ull << 32, 14, 0, 0, 0, 0);
+	EXPECT(&p, ALLOW, NR_PRCTL, 15 /* PR_SET_NAME */, 0, 0, 0, 0, 0);
+	EXPECT(&p, ALLOW, NR_PRCTL, 36, 0, 0, 0, 0, 0);
+	compile_ok(&p, edge_ranges, NELEM(edge_ranges),
+		   MSEAL_PROT | MSEAL_DISCARD);
+	EXPECT(&p, ALLOW, NR_PRCTL, 35, 14, 0, 0, 0, 0);
+	CHECK(bpf_const_allow(p.insns, p.len, AUDIT_ARCH_X86_64, NR_PRCTL));
 }
 
 TEST_ONCE(filter_shm_rfp_brk)
@@ -986,11 +1111,15 @@ static uint64_t pick_addr(const struct model *m)
 	const struct msl_frange *x = &m->r[below(m->n)];
 	uint64_t base;
 
-	switch (below(10)) {
+	switch (below(12)) {
 	case 0:
 		return rnd();
 	case 1:
 		return rnd() & ~(PG - 1);
+	case 10: /* huge page boundaries at or below a range */
+		base = below(2) ? x->start : x->end;
+		return (base & ~((below(2) ? 1ull << 30 : 2ull << 20) - 1)) -
+		       below(2) * (2ull << 20);
 	case 2:
 		return regions[below(NELEM(regions))] + (below(5) - 2) * PG;
 	case 3:
@@ -1036,7 +1165,9 @@ static uint64_t pick_flags(int nr)
 	static const uint64_t prot[] = { 0,	     1,		 3,
 					 7,	     0xf,	 0x10,
 					 0x01000001, 0x02000001, 0x03000001 };
-	static const uint64_t mmap_f[] = { 0x02, 0x12, 0x22, 0x32, 0x100012 };
+	static const uint64_t mmap_f[] = { 0x02,     0x12,	 0x22,
+					   0x32,     0x100012,	 0x40032,
+					   0x40012,  0x54040032, 0x78040032 };
 	static const uint64_t shm_f[] = { 0, 040000, 060000, 020000 };
 	static const uint64_t adv[] = { 4,   8, 9, 10, 18, 24,
 					102, 0, 3, 21, 5,  101 };
@@ -1068,7 +1199,7 @@ static const int x86_calls[] = {
 	NR_MMAP,	  NR_MPROTECT,	      NR_MUNMAP,
 	NR_BRK,		  NR_MREMAP,	      NR_MADVISE,
 	NR_SHMAT,	  NR_SHMDT,	      NR_REMAP_FILE_PAGES,
-	NR_PKEY_MPROTECT, NR_PROCESS_MADVISE,
+	NR_PKEY_MPROTECT, NR_PROCESS_MADVISE, NR_PRCTL,
 };
 
 static void random_query(const struct prog *p, struct seccomp_data *d)
@@ -1111,6 +1242,11 @@ static void random_query(const struct prog *p, struct seccomp_data *d)
 	case NR_PROCESS_MADVISE:
 		d->args[3] = pick_flags(nr);
 		d->args[4] = below(4) ? 0 : rnd() >> below(64);
+		break;
+	case NR_PRCTL:
+		d->args[0] = below(2) ? 35 : below(3) ? 15 : rnd();
+		if (!below(4))
+			d->args[0] |= rnd() << 32;
 		break;
 	}
 	switch (below(24)) {
