@@ -941,12 +941,18 @@ static void h_brk(struct gen *g)
  * prctl(PR_SET_MM, ...) rewrites the process's start_brk and brk
  * (PR_SET_MM_MAP needs no capability), after which brk(start_brk) unmaps
  * whatever lies between them, sealed or not: refused while a BASE seal
- * exists.  The option is an int.
+ * exists, but PR_SET_MM_MAP_SIZE, which only reports a size.  The option
+ * is an int, the sub-option an unsigned long.
  */
 static void h_prctl(struct gen *g)
 {
 	ld_abs(g, ARG_LO(0));
-	jcond(g, BPF_JEQ, 35u /* PR_SET_MM */, g->l_eperm, g->l_allow);
+	jcond(g, BPF_JEQ, 35u /* PR_SET_MM */, NEXT, g->l_allow);
+	ld_abs(g, ARG_HI(1));
+	jcond(g, BPF_JEQ, 0, NEXT, g->l_eperm);
+	ld_abs(g, ARG_LO(1));
+	jcond(g, BPF_JEQ, 15u /* PR_SET_MM_MAP_SIZE */, g->l_allow,
+	      g->l_eperm);
 }
 
 static void h_madvise(struct gen *g)

@@ -256,7 +256,8 @@ static uint32_t model_x86_64(const struct model *m, uint32_t nr,
 			return ALLOW;
 		return deny_if(overlaps(m, a[0], e, 0));
 	case NR_PRCTL:
-		return deny_if(lo(a[0]) == 35); /* PR_SET_MM */
+		/* PR_SET_MM, but PR_SET_MM_MAP_SIZE */
+		return deny_if(lo(a[0]) == 35 && a[1] != 15);
 	case NR_SHMDT:
 		/* The segment attached at a0 holds a sealed page. */
 		for (size_t i = 0; i < m->n; i++)
@@ -675,6 +676,9 @@ TEST_ONCE(filter_prctl_set_mm)
 	       0);
 	EXPECT(&p, EPERM_RET, NR_PRCTL, 35, 7 /* PR_SET_MM_BRK */, 0, 0, 0, 0);
 	EXPECT(&p, EPERM_RET, NR_PRCTL, 35ull | 1ull << 32, 14, 0, 0, 0, 0);
+	EXPECT(&p, ALLOW, NR_PRCTL, 35, 15 /* PR_SET_MM_MAP_SIZE */, 0, 0, 0,
+	       0);
+	EXPECT(&p, EPERM_RET, NR_PRCTL, 35, 15ull | 1ull << 32, 0, 0, 0, 0);
 	EXPECT(&p, ALLOW, NR_PRCTL, 15 /* PR_SET_NAME */, 0, 0, 0, 0, 0);
 	EXPECT(&p, ALLOW, NR_PRCTL, 36, 0, 0, 0, 0, 0);
 	compile_ok(&p, edge_ranges, NELEM(edge_ranges),
@@ -1247,6 +1251,9 @@ static void random_query(const struct prog *p, struct seccomp_data *d)
 		d->args[0] = below(2) ? 35 : below(3) ? 15 : rnd();
 		if (!below(4))
 			d->args[0] |= rnd() << 32;
+		d->args[1] = below(2) ? 14 + below(3) : rnd();
+		if (!below(4))
+			d->args[1] |= rnd() << 32;
 		break;
 	}
 	switch (below(24)) {

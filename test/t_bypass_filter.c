@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Bypasses of the seccomp filter through the ways the kernel turns a
+ * call's arguments into a range other than [addr, addr + len): huge page
+ * rounding, a break moved by prctl(PR_SET_MM), an mremap destination
+ * unmapped before the kernel rejects the source, pages a growsdown
+ * mapping gains.  Each runs on both backends (the kernel's own seal must
+ * refuse it too) with an unsealed control that sees the change.
+ */
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <linux/prctl.h>
+
+#include "harness.h"
+
+#define RO PROT_READ
+#define RW (PROT_READ | PROT_WRITE)
+#define M2 (2UL << 20)
+#define G1 (1UL << 30)
+
+#ifndef MAP_HUGETLB
+#define MAP_HUGETLB 0x40000
+#endif
+#ifndef MFD_HUGETLB
+#define MFD_HUGETLB 4U
+#endif
+
+static bool all_bytes(const char *p, size_t len, char c)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i] != c)
+			return false;
+	return true;
+}
+
+/*
+ * Two 2 MiB-aligned stretches of 2 MiB of read-only anonymous memory
+ * filled with c, at x and x + 4 MiB, neither aligned to 1 GiB (where the
+ * filter would assume 1 GiB pages), with unmapped space around.
+ */
+static void two_huge_slots(char c, char **x, char **y)
+{
+	size_t span = 16 * M2;
+	char *r = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		       0);
+	uintptr_t a;
+
+	CHECK(r != MAP_FAILED);
+	a = ((uintptr_t)r + M2 - 1) & ~(M2 - 1);
+	while (a % G1 == 0 || (a + 2 * M2) % G1 == 0 ||
+	       (a + 4 * M2) % G1 == 0)
+		a += M2;
+	CHECK(a + 8 * M2 <= (uintptr_t)r + span);
+	*x = (char *)a + M2;
+	*y = (char *)a + 3 * M2;
+	for (int i = 0; i < 2; i++) {
+		char *p = i ? *y : *x;
+
+		CHECK(mmap(p, M2, RW, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+			   -1, 0) == p);
+		memset(p, c, M2);
+		CHECK_SYS_OK(mprotect(p, M2, RO));
+	}
+	CHECK((uintptr_t)*x % G1 && (uintptr_t)*y % G1);
+}
+
+static void check_sealed_page(char *s, size_t pg, char c)
+{
+	CHECK(page_mapped(s));
+	CHECK(all_bytes(s, pg, c));
+	CHECK(prot_refused(s, pg, RO));
+}
+
+/*
+ * mmap(MAP_HUGETLB) of one page at a 2 MiB boundary maps a whole huge page
+ * (the kernel rounds len up to the huge page size before anything else),
+ * replacing the sealed page 4 KiB above.  MAP_NORESERVE: no huge pages
+ * need to be reserved.
+ */
+TEST(bypass_mmap_hugetlb_length_rounds_over_seal)
+{
+	size_t pg = ctx->page;
+	int fl = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_HUGETLB |
+		 MAP_NORESERVE;
+	char *x, *y, perms[5];
+	void *q;
+
+	two_huge_slots('h', &x, &y);
+	SEAL(x + pg, pg);
+	CHECK_SYS_ERR(mmap(x, pg, RW, fl, -1, 0), EPERM);
+	check_sealed_page(x + pg, pg, 'h');
+	/* Control: at y the same call replaces the whole 2 MiB. */
+	q = mmap(y, pg, RW, fl, -1, 0);
+	if (q == MAP_FAILED && (errno == EINVAL || errno == ENOMEM ||
+				errno == ENOSYS))
+		SKIP("no 2 MiB default hugetlb pages (mmap: %s)",
+		     strerror(errno));
+	CHECK(q == y);
+	CHECK(strcmp(maps_perms(y + pg, perms), "rw-p") == 0);
+	CHECK(strcmp(maps_perms(y + M2 - pg, perms), "rw-p") == 0);
+}
+
+/* The same through an MFD_HUGETLB memfd: the filter cannot see that the
+ * fd is hugetlb, the kernel rounds the length all the same. */
+TEST(bypass_mmap_hugetlb_file_length_rounds_over_seal)
+{
+	size_t pg = ctx->page;
+	int fl = MAP_SHARED | MAP_FIXED | MAP_NORESERVE;
+	int fd = (int)syscall(SYS_memfd_create, "mseal-huge", MFD_HUGETLB);
+	char *x, *y, perms[5];
+	void *q;
+
+	if (fd < 0)
+		SKIP("memfd_create(MFD_HUGETLB): %s", strerror(errno));
+	if (ftruncate(fd, (off_t)M2))
+		SKIP("ftruncate of a hugetlb memfd: %s", strerror(errno));
+	two_huge_slots('f', &x, &y);
+	SEAL(x + pg, pg);
+	CHECK_SYS_ERR(mmap(x, pg, RW, fl, fd, 0), EPERM);
+	check_sealed_page(x + pg, pg, 'f');
+	q = mmap(y, pg, RW, fl, fd, 0);
+	if (q == MAP_FAILED && (errno == EINVAL || errno == ENOMEM))
+		SKIP("no 2 MiB hugetlb pages (mmap: %s)", strerror(errno));
+	CHECK(q == y);
+	CHECK(strcmp(maps_perms(y + pg, perms), "rw-s") == 0);
+	close(fd);
+}
+
+/*
+ * mremap(src, old_len past 2^64, pg, MAYMOVE | FIXED, dst): the kernel
+ * unmaps dst first, then rejects the source (EINVAL/EFAULT).
+ */
+TEST(bypass_mremap_wrapping_source_unmaps_destination)
+{
+	size_t pg = ctx->page;
+	char *src = map_anon(1, RW);
+	char *d = map_anon(1, RW);
+	char *c = map_anon(1, RW);
+	void *q;
+
+	memset(d, 'd', pg);
+	CHECK_SYS_OK(mprotect(d, pg, RO));
+	memset(c, 'c', pg);
+	SEAL(d, pg);
+	q = mremap(src, (size_t)-4096, pg, MREMAP_MAYMOVE | MREMAP_FIXED, d);
+	CHECK(q == MAP_FAILED);
+	check_sealed_page(d, pg, 'd');
+	CHECK(page_mapped(src));
+	/* Control: the unsealed destination is gone, and the call failed. */
+	q = mremap(src, (size_t)-4096, pg, MREMAP_MAYMOVE | MREMAP_FIXED, c);
+	CHECK(q == MAP_FAILED);
+	CHECK(!page_mapped(c));
+	CHECK(page_mapped(src));
+}
+
+/* ---- prctl(PR_SET_MM) and brk ------------------------------------- */
+
+/* The fields of /proc/self/stat that struct prctl_mm_map carries. */
+static void current_mm_map(struct prctl_mm_map *m)
+{
+	char buf[4096], *p;
+	unsigned long long v[52] = { 0 };
+	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	CHECK(fd >= 0);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	CHECK(n > 0);
+	buf[n] = '\0';
+	/* Fields after the command name, which ends at the last ')'. */
+	p = strrchr(buf, ')');
+	CHECK(p != NULL);
+	p += 2;
+	for (int i = 3; i <= 51 && *p; i++) {
+		if (*p >= '0' && *p <= '9')
+			v[i] = strtoull(p, NULL, 10);
+		p = strchr(p, ' ');
+		if (!p)
+			break;
+		p++;
+	}
+	memset(m, 0, sizeof(*m));
+	m->start_code = v[26];
+	m->end_code = v[27];
+	m->start_stack = v[28];
+	m->start_data = v[45];
+	m->end_data = v[46];
+	m->start_brk = v[47];
+	m->brk = (uint64_t)syscall(SYS_brk, 0);
+	m->arg_start = v[48];
+	m->arg_end = v[49];
+	m->env_start = v[50];
+	m->env_end = v[51];
+	m->exe_fd = (uint32_t)-1;
+	if (!m->start_code || !m->end_data || !m->start_brk)
+		SKIP("/proc/self/stat does not show the memory layout");
+}
+
+/* Puts the break around [p, p + pg), then brk(p): 0, or -errno of the
+ * prctl. */
+static int brk_around(const struct prctl_mm_map *orig, char *p, size_t pg)
+{
+	struct prctl_mm_map m = *orig;
+
+	m.start_brk = (uint64_t)(uintptr_t)p;
+	m.brk = (uint64_t)(uintptr_t)p + pg;
+	if (prctl(PR_SET_MM, PR_SET_MM_MAP, &m, sizeof(m), 0))
+		return -errno;
+	syscall(SYS_brk, p);
+	return 0;
+}
+
+static bool have_set_mm_map(void)
+{
+	unsigned int size = 0;
+
+	return prctl(PR_SET_MM, PR_SET_MM_MAP_SIZE, &size, 0, 0) == 0 &&
+	       size == sizeof(struct prctl_mm_map);
+}
+
+/*
+ * PR_SET_MM_MAP needs no capability: it can put start_brk and brk around
+ * any range, and brk(start_brk) then unmaps exactly that range; a
+ * MAP_FIXED_NOREPLACE can then put a writable page in its place.  The
+ * seccomp backend refuses PR_SET_MM (but PR_SET_MM_MAP_SIZE) whenever a
+ * BASE seal exists, whatever the range: its control is
+ * seccomp_prctl_set_mm_refused_once_base_sealed.
+ */
+TEST(bypass_prctl_set_mm_map_then_brk)
+{
+	size_t pg = ctx->page;
+	char *s = map_anon(1, RW);
+	char *c = map_anon(1, RW);
+	struct prctl_mm_map orig;
+	int rc;
+
+	if (!have_set_mm_map())
+		SKIP("no PR_SET_MM_MAP (CONFIG_CHECKPOINT_RESTORE): %s",
+		     strerror(errno));
+	current_mm_map(&orig);
+	memset(s, 's', pg);
+	CHECK_SYS_OK(mprotect(s, pg, RO));
+	SEAL(s, pg);
+	rc = brk_around(&orig, s, pg);
+	mmap(s, pg, RW, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1,
+	     0);
+	check_sealed_page(s, pg, 's');
+	prctl(PR_SET_MM, PR_SET_MM_MAP, &orig, sizeof(orig), 0);
+	/* Control: the same on an unsealed page unmaps it (native); the
+	 * seccomp backend refuses the prctl (SEMANTICS.md section 8). */
+	if (backend_is_native()) {
+		CHECK(rc == 0);
+		CHECK(brk_around(&orig, c, pg) == 0);
+		CHECK(!page_mapped(c));
+	} else {
+		CHECK(rc == -EPERM);
+		CHECK(brk_around(&orig, c, pg) == -EPERM);
+		CHECK(page_mapped(c));
+	}
+	prctl(PR_SET_MM, PR_SET_MM_MAP, &orig, sizeof(orig), 0);
+}
+
+static void use_seccomp(void)
+{
+	struct mseal_features f;
+
+	setenv("MSEAL_BACKEND", "seccomp", 1);
+	mseal_probe(&f);
+	if (f.backend != MSEAL_BACKEND_SECCOMP)
+		SKIP("no seccomp filters in this kernel");
+}
+
+/* Without seals the same prctl and brk unmap an unsealed page; PROT or
+ * DISCARD seals leave PR_SET_MM alone, a BASE seal refuses it. */
+TEST_ONCE(seccomp_prctl_set_mm_refused_once_base_sealed)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	char *s = map_anon(1, RW);
+	char *c = map_anon(1, RW);
+	char *d = map_anon(1, RW);
+	struct prctl_mm_map orig;
+
+	if (!have_set_mm_map())
+		SKIP("no PR_SET_MM_MAP (CONFIG_CHECKPOINT_RESTORE): %s",
+		     strerror(errno));
+	current_mm_map(&orig);
+	CHECK(brk_around(&orig, c, pg) == 0);
+	CHECK(!page_mapped(c));
+	CHECK_SYS_OK(prctl(PR_SET_MM, PR_SET_MM_MAP, &orig, sizeof(orig), 0));
+	use_seccomp();
+	memset(s, 's', pg);
+	CHECK_SYS_OK(mprotect(s, pg, RO));
+	CHECK_OK(mseal_range(s, pg, MSEAL_PROT | MSEAL_DISCARD));
+	CHECK(brk_around(&orig, d, pg) == 0);
+	CHECK(!page_mapped(d));
+	CHECK_SYS_OK(prctl(PR_SET_MM, PR_SET_MM_MAP, &orig, sizeof(orig), 0));
+	CHECK_OK(mseal_range(s, pg, MSEAL_BASE));
+	CHECK(brk_around(&orig, s, pg) == -EPERM);
+	check_sealed_page(s, pg, 's');
+	CHECK(have_set_mm_map());
+}
