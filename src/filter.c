@@ -987,7 +987,15 @@ static void h_process_madvise(struct gen *g)
  * whole segment of invisible size, brk on the whole break, prctl(PR_SET_MM)
  * on the break through a structure.
  */
-enum { NEED_HEAP = 1, NEED_DISC = 2, ANY32 = 4, NEED_SHM = 8 };
+enum { NEED_HEAP = 1, NEED_DISC = 2, ANY32 = 4, NEED_SHM = 8, REFUSE = 16 };
+
+/*
+ * REFUSE: calls that unmap a range the filter cannot see, refused outright
+ * while a BASE seal exists.  io_destroy unmaps the AIO ring where the ring
+ * now is (mremap moves it: aio_ring_mremap()) for the length it had at
+ * io_setup; uselib (6.1/6.12 with CONFIG_USELIB) maps a library's bss with
+ * vm_brk_flags(), which unmaps what lies there first.
+ */
 
 static const struct call {
 	uint32_t nr;	   /* x86-64 */
@@ -1004,6 +1012,8 @@ static const struct call {
 	{ 216, { 257 }, MSEAL_BASE, 0, h_remap_file_pages },
 	{ 12, { 45 }, MSEAL_BASE, NEED_HEAP | ANY32, h_brk },
 	{ 157, { 172 }, MSEAL_BASE, ANY32, h_prctl },
+	{ 207, { 246 }, MSEAL_BASE, ANY32 | REFUSE, NULL }, /* io_destroy */
+	{ 134, { 86 }, MSEAL_BASE, ANY32 | REFUSE, NULL },  /* uselib */
 	{ 10, { 125 }, MSEAL_PROT, 0, h_mprotect },
 	{ 329, { 380 }, MSEAL_PROT, 0, NULL }, /* pkey_mprotect */
 	{ 28, { 219 }, MSEAL_DISCARD, NEED_DISC, h_madvise },
@@ -1050,7 +1060,9 @@ static void program(struct gen *g)
 	for (i = 0; i < NCALLS; i++) {
 		if (!call_enabled(g, &calls[i]))
 			continue;
-		if (calls[i].handler)
+		if (calls[i].need & REFUSE)
+			l_handler[i] = g->l_eperm;
+		else if (calls[i].handler)
 			l_handler[i] = label(g);
 		else
 			l_handler[i] = l_mprotect;

@@ -39,7 +39,9 @@ enum {
 	NR_SHMAT = 30,
 	NR_SHMDT = 67,
 	NR_GETPPID = 110,
+	NR_USELIB = 134,
 	NR_PRCTL = 157,
+	NR_IO_DESTROY = 207,
 	NR_REMAP_FILE_PAGES = 216,
 	NR_PKEY_MPROTECT = 329,
 	NR_PROCESS_MADVISE = 440,
@@ -147,6 +149,8 @@ static bool call_enabled(const struct model *m, uint32_t nr)
 	case NR_SHMAT:
 	case NR_REMAP_FILE_PAGES:
 	case NR_PRCTL:
+	case NR_IO_DESTROY:
+	case NR_USELIB:
 		return m->classes & MSEAL_BASE;
 	case NR_BRK:
 		return (m->classes & MSEAL_BASE) && heap_end(m);
@@ -255,6 +259,9 @@ static uint32_t model_x86_64(const struct model *m, uint32_t nr,
 		if ((f & 0x40020) != 0x20 && !round_end(e, granule(a[0]), &e))
 			return ALLOW;
 		return deny_if(overlaps(m, a[0], e, 0));
+	case NR_IO_DESTROY:
+	case NR_USELIB:
+		return EPERM_RET;
 	case NR_PRCTL:
 		/* PR_SET_MM, but PR_SET_MM_MAP_SIZE */
 		return deny_if(lo(a[0]) == 35 && a[1] != 15);
@@ -321,6 +328,8 @@ static uint32_t model_i386(const struct model *m, uint32_t nr)
 	case 397: /* shmat */
 	case 117: /* ipc */
 	case 172: /* prctl */
+	case 246: /* io_destroy */
+	case 86:  /* uselib */
 		return deny_if(base);
 	case 398: /* shmdt */
 		return deny_if(call_enabled(m, NR_SHMDT));
@@ -685,6 +694,28 @@ TEST_ONCE(filter_prctl_set_mm)
 		   MSEAL_PROT | MSEAL_DISCARD);
 	EXPECT(&p, ALLOW, NR_PRCTL, 35, 14, 0, 0, 0, 0);
 	CHECK(bpf_const_allow(p.insns, p.len, AUDIT_ARCH_X86_64, NR_PRCTL));
+}
+
+/* io_destroy and uselib unmap ranges a filter cannot see: refused with
+ * BASE, on every ABI. */
+TEST_ONCE(filter_io_destroy_uselib_refused)
+{
+	static struct prog p;
+	static const uint64_t none[6] = { 0 };
+	struct seccomp_data d;
+
+	compile_ok(&p, edge_ranges, NELEM(edge_ranges), MSEAL_BASE);
+	expect(&p, EPERM_RET, NR_IO_DESTROY, none, __LINE__);
+	expect(&p, EPERM_RET, NR_USELIB, none, __LINE__);
+	d = sd(AUDIT_ARCH_I386, 246, 0, 0, 0, 0, 0, 0);
+	CHECK(run(&p, &d) == EPERM_RET);
+	d = sd(AUDIT_ARCH_I386, 86, 0, 0, 0, 0, 0, 0);
+	CHECK(run(&p, &d) == EPERM_RET);
+	d = sd(AUDIT_ARCH_X86_64, NR_IO_DESTROY | (int)X32, 0, 0, 0, 0, 0, 0);
+	CHECK(run(&p, &d) == EPERM_RET);
+	compile_ok(&p, edge_ranges, NELEM(edge_ranges), MSEAL_PROT);
+	expect(&p, ALLOW, NR_IO_DESTROY, none, __LINE__);
+	CHECK(bpf_const_allow(p.insns, p.len, AUDIT_ARCH_X86_64, NR_USELIB));
 }
 
 TEST_ONCE(filter_shm_rfp_brk)
@@ -1204,6 +1235,7 @@ static const int x86_calls[] = {
 	NR_BRK,		  NR_MREMAP,	      NR_MADVISE,
 	NR_SHMAT,	  NR_SHMDT,	      NR_REMAP_FILE_PAGES,
 	NR_PKEY_MPROTECT, NR_PROCESS_MADVISE, NR_PRCTL,
+	NR_IO_DESTROY,	  NR_USELIB,
 };
 
 static void random_query(const struct prog *p, struct seccomp_data *d)
