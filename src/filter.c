@@ -1137,6 +1137,19 @@ static void program(struct gen *g)
 	ret(g, RET_ZERO);
 }
 
+/* Where the guarded range of r[i] starts: down to grow for a growsdown
+ * mapping, never below the previous piece's end. */
+static uint64_t guard_start(const struct msl_frange *r, size_t i)
+{
+	uint64_t s = r[i].start;
+
+	if (r[i].grow && r[i].grow < s)
+		s = r[i].grow;
+	if (i && s < r[i - 1].end)
+		s = r[i - 1].end;
+	return s;
+}
+
 /* Merges r[0..n) (sorted) keeping those with all of want set. */
 static size_t merge(const struct msl_frange *r, size_t n, unsigned int want,
 		    struct msl_frange *out)
@@ -1144,15 +1157,19 @@ static size_t merge(const struct msl_frange *r, size_t n, unsigned int want,
 	size_t m = 0;
 
 	for (size_t i = 0; i < n; i++) {
+		uint64_t s = guard_start(r, i);
+
 		if ((r[i].flags & want) != want)
 			continue;
-		if (m && out[m - 1].end >= r[i].start) {
+		if (m && out[m - 1].end >= s) {
 			if (r[i].end > out[m - 1].end)
 				out[m - 1].end = r[i].end;
 			continue;
 		}
 		out[m] = r[i];
+		out[m].start = s;
 		out[m].flags = 0;
+		out[m].grow = 0;
 		m++;
 	}
 	return m;
@@ -1177,7 +1194,7 @@ int msl_filter_compile(const struct msl_frange *r, size_t n,
 		return -EINVAL;
 	for (size_t i = 0; i < n; i++) {
 		if (r[i].start >= r[i].end ||
-		    ((r[i].start | r[i].end) & 4095) ||
+		    ((r[i].start | r[i].end | r[i].grow) & 4095) ||
 		    (i && r[i].start < r[i - 1].end))
 			return -EINVAL;
 	}

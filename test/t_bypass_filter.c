@@ -404,3 +404,62 @@ TEST_ONCE(seccomp_io_destroy_refused_once_base_sealed)
 	for (size_t i = 1; i <= AIO_SPAN; i++)
 		check_sealed_page(p + i * pg, pg, 'a');
 }
+
+/* ---- pages a growsdown mapping gains ------------------------------ */
+
+/*
+ * A two-page MAP_GROWSDOWN mapping filled with c at the top of an 8 MiB
+ * hole, above a one-page PROT_NONE fence (inaccessible: no stack guard
+ * gap applies to it).
+ */
+static char *growsdown_mapping(size_t pg, char c)
+{
+	size_t span = 8UL << 20;
+	char *r = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		       0);
+	char *g;
+
+	CHECK(r != MAP_FAILED);
+	CHECK_SYS_OK(munmap(r + pg, span - pg));
+	g = mmap(r + span - 2 * pg, 2 * pg, RW,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN |
+			 MAP_FIXED_NOREPLACE,
+		 -1, 0);
+	CHECK(g == r + span - 2 * pg);
+	memset(g, c, 2 * pg);
+	return g;
+}
+
+/* Reads the page below g: the mapping grows down over it. */
+static void grow_below(char *g, size_t pg)
+{
+	volatile char *b = (volatile char *)(g - pg);
+
+	CHECK(*b == 0);
+	CHECK(page_mapped(g - pg));
+}
+
+/*
+ * The kernel's seal covers the pages a sealed growsdown mapping gains by
+ * faulting below its start; the seccomp backend guards the space down to
+ * the mapping below (as it was at seal time) for that reason.
+ */
+TEST(bypass_growsdown_pages_gained_below_a_seal)
+{
+	size_t pg = ctx->page;
+	char *g = growsdown_mapping(pg, 'g');
+	char *c = growsdown_mapping(pg, 'c');
+
+	SEAL(g, 2 * pg);
+	grow_below(g, pg);
+	CHECK_SYS_ERR(munmap(g - pg, pg), EPERM);
+	CHECK_SYS_ERR(mprotect(g - pg, pg, RO), EPERM);
+	CHECK(page_mapped(g - pg));
+	CHECK(page_mapped(g) && all_bytes(g, 2 * pg, 'g'));
+	CHECK(prot_refused(g, 2 * pg, RW));
+	/* Control: below an unsealed growsdown mapping both work. */
+	grow_below(c, pg);
+	CHECK_SYS_OK(mprotect(c - pg, pg, RO));
+	CHECK_SYS_OK(munmap(c - pg, pg));
+	CHECK(!page_mapped(c - pg));
+}

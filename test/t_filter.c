@@ -73,13 +73,26 @@ static uint64_t heap_end(const struct model *m)
 	return e;
 }
 
+/* Where range i's guard starts: a growsdown piece's down to grow, never
+ * below the range before it. */
+static uint64_t gstart(const struct model *m, size_t i)
+{
+	uint64_t s = m->r[i].start;
+
+	if (m->r[i].grow && m->r[i].grow < s)
+		s = m->r[i].grow;
+	if (i && s < m->r[i - 1].end)
+		s = m->r[i - 1].end;
+	return s;
+}
+
 /* Whether [a, e) meets a range (with all of want in its flags). */
 static bool overlaps(const struct model *m, uint64_t a, uint64_t e,
 		     unsigned int want)
 {
 	for (size_t i = 0; i < m->n; i++)
 		if ((m->r[i].flags & want) == want && a < m->r[i].end &&
-		    m->r[i].start < e)
+		    gstart(m, i) < e)
 			return true;
 	return false;
 }
@@ -321,7 +334,7 @@ static uint32_t model_x86_64(const struct model *m, uint32_t nr,
  */
 static uint32_t model_i386(const struct model *m, uint32_t nr)
 {
-	bool low = m->r[0].start < 2 * G4;
+	bool low = gstart(m, 0) < 2 * G4;
 	bool base = m->classes & MSEAL_BASE;
 
 	switch (nr) {
@@ -485,13 +498,13 @@ static void expect(const struct prog *p, uint32_t want, int nr,
 
 /* Ranges in several 4 GiB windows, one crossing a window boundary. */
 static const struct msl_frange edge_ranges[] = {
-	{ 0x10000, 0x12000, 0, 0 },
-	{ 0xfffff000, 0x100001000, MSL_FR_DISCARD, 0 }, /* crosses 4 GiB */
-	{ 0x555555554000, 0x555555556000, 0, 0 },
-	{ 0x555555558000, 0x55555555a000, MSL_FR_DISCARD, 0 },
-	{ 0x55555555a000, 0x55555555c000, MSL_FR_HEAP, 0 }, /* adjacent */
-	{ 0x7ffff7ff0000, 0x7ffff7ff2000, MSL_FR_DISCARD, 0 },
-	{ 0x7ffffffde000, 0x7ffffffff000, 0, 0 },
+	{ 0x10000, 0x12000, 0, 0, 0 },
+	{ 0xfffff000, 0x100001000, MSL_FR_DISCARD, 0, 0 }, /* crosses 4 GiB */
+	{ 0x555555554000, 0x555555556000, 0, 0, 0 },
+	{ 0x555555558000, 0x55555555a000, MSL_FR_DISCARD, 0, 0 },
+	{ 0x55555555a000, 0x55555555c000, MSL_FR_HEAP, 0, 0 }, /* adjacent */
+	{ 0x7ffff7ff0000, 0x7ffff7ff2000, MSL_FR_DISCARD, 0, 0 },
+	{ 0x7ffffffde000, 0x7ffffffff000, 0, 0, 0 },
 };
 
 #define E_LO 0x10000ull
@@ -618,8 +631,8 @@ TEST_ONCE(filter_hugetlb_rounding)
 	const uint64_t M2 = 2ull << 20, G1 = 1ull << 30;
 	const uint64_t x = 0x7f0000000000ull; /* 1 GiB aligned */
 	static const struct msl_frange r[] = {
-		{ 0x7f0000001000, 0x7f0000002000, 0, 0 }, /* X + 4 KiB */
-		{ 0x7f0020201000, 0x7f0020202000, 0, 0 }, /* in a 2 MiB page */
+		{ 0x7f0000001000, 0x7f0000002000, 0, 0, 0 }, /* X + 4 KiB */
+		{ 0x7f0020201000, 0x7f0020202000, 0, 0, 0 }, /* in a 2 MiB page */
 	};
 	const uint64_t huge = 0x40032; /* MAP_HUGETLB, ANONYMOUS, FIXED */
 
@@ -718,6 +731,38 @@ TEST_ONCE(filter_io_destroy_uselib_refused)
 	CHECK(bpf_const_allow(p.insns, p.len, AUDIT_ARCH_X86_64, NR_USELIB));
 }
 
+/* A piece starting a growsdown mapping guards the pages it can gain. */
+TEST_ONCE(filter_growsdown_guard)
+{
+	static struct prog p;
+	static const struct msl_frange r[] = {
+		{ 0x7f0000000000, 0x7f0000001000, 0, 0, 0 },
+		{ 0x7f0000100000, 0x7f0000102000, MSL_FR_DISCARD, 0,
+		  0x7f0000010000 },
+		/* grow below the previous piece's end: clamped to it */
+		{ 0x7f0000200000, 0x7f0000201000, 0, 0, 0x7f0000000000 },
+	};
+
+	compile_ok(&p, r, NELEM(r), MSEAL_ALL);
+	EXPECT(&p, EPERM_RET, NR_MUNMAP, 0x7f00000ff000, PG, 0, 0, 0, 0);
+	EXPECT(&p, EPERM_RET, NR_MUNMAP, 0x7f0000010000, PG, 0, 0, 0, 0);
+	EXPECT(&p, ALLOW, NR_MUNMAP, 0x7f000000f000, PG, 0, 0, 0, 0);
+	EXPECT(&p, EPERM_RET, NR_MPROTECT, 0x7f00000ff000, PG, 1, 0, 0, 0);
+	EXPECT(&p, EPERM_RET, NR_MADVISE, 0x7f00000ff000, PG, 4, 0, 0, 0);
+	EXPECT(&p, ALLOW, NR_MADVISE, 0x7f000000f000, PG, 4, 0, 0, 0);
+	/* The third piece's guard starts at the second one's end. */
+	EXPECT(&p, EPERM_RET, NR_MUNMAP, 0x7f0000102000, PG, 0, 0, 0, 0);
+	EXPECT(&p, EPERM_RET, NR_MUNMAP, 0x7f00001ff000, PG, 0, 0, 0, 0);
+	EXPECT(&p, ALLOW, NR_MUNMAP, 0x7f0000001000, PG, 0, 0, 0, 0);
+	/* grow must be page-aligned. */
+	{
+		struct msl_frange bad = { 0x10000, 0x11000, 0, 0, 0x1 };
+
+		CHECK(msl_filter_compile(&bad, 1, MSEAL_ALL, p.insns,
+					 MSL_FILTER_MAX_INSNS) == -EINVAL);
+	}
+}
+
 TEST_ONCE(filter_shm_rfp_brk)
 {
 	static struct prog p;
@@ -766,12 +811,12 @@ TEST_ONCE(filter_shmdt_by_attach_address)
 	static struct prog p;
 	static const struct msl_frange r[] = {
 		/* the third page of a segment attached at 0x7f0000000000 */
-		{ 0x7f0000002000, 0x7f0000003000, MSL_FR_SHM, 0x7f0000000000 },
+		{ 0x7f0000002000, 0x7f0000003000, MSL_FR_SHM, 0x7f0000000000, 0 },
 		/* a whole segment at 0x7f0000100000, in two pieces */
-		{ 0x7f0000100000, 0x7f0000101000, MSL_FR_SHM, 0x7f0000100000 },
+		{ 0x7f0000100000, 0x7f0000101000, MSL_FR_SHM, 0x7f0000100000, 0 },
 		{ 0x7f0000101000, 0x7f0000102000, MSL_FR_SHM | MSL_FR_DISCARD,
-		  0x7f0000100000 },
-		{ 0x7f0000200000, 0x7f0000201000, 0, 0 },
+		  0x7f0000100000, 0 },
+		{ 0x7f0000200000, 0x7f0000201000, 0, 0, 0 },
 	};
 
 	compile_ok(&p, r, NELEM(r), MSEAL_ALL);
@@ -851,7 +896,7 @@ TEST_ONCE(filter_madvise_edges)
 /* No DISCARD range, no heap: madvise and brk are not even dispatched. */
 TEST_ONCE(filter_calls_without_their_ranges)
 {
-	static const struct msl_frange r[] = { { 0x10000, 0x20000, 0, 0 } };
+	static const struct msl_frange r[] = { { 0x10000, 0x20000, 0, 0, 0 } };
 	static struct prog p;
 
 	compile_ok(&p, r, 1, MSEAL_ALL);
@@ -885,12 +930,12 @@ TEST_ONCE(filter_other_syscalls_cached)
 TEST_ONCE(filter_abi_holes)
 {
 	static const struct msl_frange high[] = {
-		{ 0x555555554000, 0x555555556000, MSL_FR_DISCARD, 0 },
-		{ 0x555555560000, 0x555555561000, MSL_FR_HEAP, 0 },
+		{ 0x555555554000, 0x555555556000, MSL_FR_DISCARD, 0, 0 },
+		{ 0x555555560000, 0x555555561000, MSL_FR_HEAP, 0, 0 },
 	};
 	/* Above 4 GiB, within reach of a 32-bit start plus length. */
 	static const struct msl_frange mid[] = {
-		{ 0x100000000, 0x100001000, 0, 0 },
+		{ 0x100000000, 0x100001000, 0, 0, 0 },
 	};
 	static const int nr32[] = { 91,	 163, 90,  192, 398, 117, 397,
 				    257, 45,  125, 380, 219, 440, 20 };
@@ -951,15 +996,15 @@ static struct msl_frange *plain_ranges(size_t n, uint64_t base, uint64_t stride,
 	CHECK(r);
 	for (size_t i = 0; i < n; i++)
 		r[i] = (struct msl_frange){ base + i * stride,
-					    base + i * stride + PG, flags, 0 };
+					    base + i * stride + PG, flags, 0, 0 };
 	return r;
 }
 
 TEST_ONCE(filter_errors)
 {
 	static struct sock_filter out[MSL_FILTER_MAX_INSNS];
-	struct msl_frange r[2] = { { 0x10000, 0x20000, 0, 0 },
-				   { 0x30000, 0x40000, 0, 0 } };
+	struct msl_frange r[2] = { { 0x10000, 0x20000, 0, 0, 0 },
+				   { 0x30000, 0x40000, 0, 0, 0 } };
 	struct sock_filter *huge;
 	struct msl_frange *big;
 	int len;
@@ -973,10 +1018,10 @@ TEST_ONCE(filter_errors)
 	CHECK(msl_filter_compile(r, 2, MSEAL_ALL, out, NELEM(out)) == -EINVAL);
 	r[1].start = 0x40000; /* empty */
 	CHECK(msl_filter_compile(r, 2, MSEAL_ALL, out, NELEM(out)) == -EINVAL);
-	r[1] = (struct msl_frange){ 0x0, 0x1000, 0, 0 }; /* unsorted */
+	r[1] = (struct msl_frange){ 0x0, 0x1000, 0, 0, 0 }; /* unsorted */
 	CHECK(msl_filter_compile(r, 2, MSEAL_ALL, out, NELEM(out)) == -EINVAL);
 	/* Too small a buffer, then the right one. */
-	r[1] = (struct msl_frange){ 0x30000, 0x40000, 0, 0 };
+	r[1] = (struct msl_frange){ 0x30000, 0x40000, 0, 0, 0 };
 	len = msl_filter_compile(r, 2, MSEAL_ALL, out, NELEM(out));
 	CHECK(len > 0);
 	CHECK(msl_filter_compile(r, 2, MSEAL_ALL, out, (size_t)len - 1) ==
@@ -1021,7 +1066,7 @@ TEST_ONCE(filter_adjacent_merge)
 {
 	static struct prog one, many;
 	struct msl_frange *r = plain_ranges(1000, 0x7f0000000000, PG, 0);
-	struct msl_frange whole = { r[0].start, r[999].end, 0, 0 };
+	struct msl_frange whole = { r[0].start, r[999].end, 0, 0, 0 };
 
 	compile_ok(&many, r, 1000, MSEAL_ALL);
 	compile_ok(&one, &whole, 1, MSEAL_ALL);
@@ -1130,6 +1175,10 @@ static size_t random_ranges(struct msl_frange *r, size_t max)
 		r[n].start = cur;
 		r[n].end = cur + len;
 		r[n].flags = (unsigned int)below(8);
+		/* Sometimes a growsdown piece, down into the gap or past it. */
+		r[n].grow = below(6) ? 0 : cur - below(gap / PG + 3) * PG;
+		if (r[n].grow > cur)
+			r[n].grow = 0;
 		/* A segment attached at or below the piece. */
 		r[n].seg = (r[n].flags & MSL_FR_SHM) ?
 				   cur - PG * below(cur / PG < 4 ? 1 : 4) :
