@@ -951,8 +951,7 @@ static void h_prctl(struct gen *g)
 	ld_abs(g, ARG_HI(1));
 	jcond(g, BPF_JEQ, 0, NEXT, g->l_eperm);
 	ld_abs(g, ARG_LO(1));
-	jcond(g, BPF_JEQ, 15u /* PR_SET_MM_MAP_SIZE */, g->l_allow,
-	      g->l_eperm);
+	jcond(g, BPF_JEQ, 15u /* PR_SET_MM_MAP_SIZE */, g->l_allow, g->l_eperm);
 }
 
 static void h_madvise(struct gen *g)

@@ -71,7 +71,7 @@ struct pieces {
 	size_t nspans, cur;
 	struct msl_frange *r;
 	size_t n, cap;
-	uint64_t covered; /* everything below is accounted for */
+	uint64_t covered;  /* everything below is accounted for */
 	uint64_t prev_end; /* end of the mapping before the current one */
 	bool gd_unknown;   /* a piece's grow waits for smaps's "gd" */
 	int err;
@@ -209,8 +209,7 @@ static int gd_fn(const struct msl_vma *v, void *arg)
 {
 	struct pieces *p = arg;
 
-	if (!(v->flags & MSL_VMA_HAS_VMFLAGS) ||
-	    (v->flags & MSL_VMA_GROWSDOWN))
+	if (!(v->flags & MSL_VMA_HAS_VMFLAGS) || (v->flags & MSL_VMA_GROWSDOWN))
 		return 0;
 	for (size_t i = 0; i < p->n; i++) {
 		if (p->r[i].start == v->start &&

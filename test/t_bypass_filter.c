@@ -45,14 +45,13 @@ static bool all_bytes(const char *p, size_t len, char c)
 static void two_huge_slots(char c, char **x, char **y)
 {
 	size_t span = 16 * M2;
-	char *r = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
-		       0);
+	char *r =
+		mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	uintptr_t a;
 
 	CHECK(r != MAP_FAILED);
 	a = ((uintptr_t)r + M2 - 1) & ~(M2 - 1);
-	while (a % G1 == 0 || (a + 2 * M2) % G1 == 0 ||
-	       (a + 4 * M2) % G1 == 0)
+	while (a % G1 == 0 || (a + 2 * M2) % G1 == 0 || (a + 4 * M2) % G1 == 0)
 		a += M2;
 	CHECK(a + 8 * M2 <= (uintptr_t)r + span);
 	*x = (char *)a + M2;
@@ -95,8 +94,8 @@ TEST(bypass_mmap_hugetlb_length_rounds_over_seal)
 	check_sealed_page(x + pg, pg, 'h');
 	/* Control: at y the same call replaces the whole 2 MiB. */
 	q = mmap(y, pg, RW, fl, -1, 0);
-	if (q == MAP_FAILED && (errno == EINVAL || errno == ENOMEM ||
-				errno == ENOSYS))
+	if (q == MAP_FAILED &&
+	    (errno == EINVAL || errno == ENOMEM || errno == ENOSYS))
 		SKIP("no 2 MiB default hugetlb pages (mmap: %s)",
 		     strerror(errno));
 	CHECK(q == y);
@@ -415,8 +414,8 @@ TEST_ONCE(seccomp_io_destroy_refused_once_base_sealed)
 static char *growsdown_mapping(size_t pg, char c)
 {
 	size_t span = 8UL << 20;
-	char *r = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
-		       0);
+	char *r =
+		mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	char *g;
 
 	CHECK(r != MAP_FAILED);

@@ -632,7 +632,8 @@ TEST_ONCE(filter_hugetlb_rounding)
 	const uint64_t x = 0x7f0000000000ull; /* 1 GiB aligned */
 	static const struct msl_frange r[] = {
 		{ 0x7f0000001000, 0x7f0000002000, 0, 0, 0 }, /* X + 4 KiB */
-		{ 0x7f0020201000, 0x7f0020202000, 0, 0, 0 }, /* in a 2 MiB page */
+		{ 0x7f0020201000, 0x7f0020202000, 0, 0,
+		  0 }, /* in a 2 MiB page */
 	};
 	const uint64_t huge = 0x40032; /* MAP_HUGETLB, ANONYMOUS, FIXED */
 
@@ -660,8 +661,7 @@ TEST_ONCE(filter_hugetlb_rounding)
 	EXPECT(&p, EPERM_RET, NR_MREMAP, x, PG, PG, 3, x + G1, 0);
 	EXPECT(&p, EPERM_RET, NR_MREMAP, x - G1, PG, PG, 3, x, 0);
 	EXPECT(&p, ALLOW, NR_MREMAP, x - G1, PG, PG, 3, x + M2, 0);
-	EXPECT(&p, EPERM_RET, NR_MREMAP, x - G1, PG, PG, 3,
-	       x + 0x20200000, 0);
+	EXPECT(&p, EPERM_RET, NR_MREMAP, x - G1, PG, PG, 3, x + 0x20200000, 0);
 	/* A shrink's tail ends at old_len rounded up. */
 	EXPECT(&p, EPERM_RET, NR_MREMAP, x + 0x20000000, 2 * M2, M2, 0, 0);
 	EXPECT(&p, ALLOW, NR_MREMAP, x + 0x20000000, 2 * PG, PG, 0, 0);
@@ -680,10 +680,11 @@ TEST_ONCE(filter_mremap_wrapping_source)
 
 	compile_ok(&p, edge_ranges, NELEM(edge_ranges), MSEAL_BASE);
 	EXPECT(&p, EPERM_RET, NR_MREMAP, free_, (uint64_t)-PG, PG, 3, E_LO);
-	EXPECT(&p, EPERM_RET, NR_MREMAP, free_, (uint64_t)-PG - free_ + PG,
-	       PG, 3, E_LO);
+	EXPECT(&p, EPERM_RET, NR_MREMAP, free_, (uint64_t)-PG - free_ + PG, PG,
+	       3, E_LO);
 	EXPECT(&p, EPERM_RET, NR_MREMAP, free_, UINT64_MAX, PG, 3, E_LO);
-	EXPECT(&p, ALLOW, NR_MREMAP, free_, (uint64_t)-PG, PG, 3, E_LO + PG * 2);
+	EXPECT(&p, ALLOW, NR_MREMAP, free_, (uint64_t)-PG, PG, 3,
+	       E_LO + PG * 2);
 	/* Without FIXED nothing is unmapped first. */
 	EXPECT(&p, ALLOW, NR_MREMAP, free_, (uint64_t)-PG, PG, 1, E_LO);
 }
@@ -694,8 +695,7 @@ TEST_ONCE(filter_prctl_set_mm)
 	static struct prog p;
 
 	compile_ok(&p, edge_ranges, NELEM(edge_ranges), MSEAL_BASE);
-	EXPECT(&p, EPERM_RET, NR_PRCTL, 35, 14 /* PR_SET_MM_MAP */, 0, 0, 0,
-	       0);
+	EXPECT(&p, EPERM_RET, NR_PRCTL, 35, 14 /* PR_SET_MM_MAP */, 0, 0, 0, 0);
 	EXPECT(&p, EPERM_RET, NR_PRCTL, 35, 7 /* PR_SET_MM_BRK */, 0, 0, 0, 0);
 	EXPECT(&p, EPERM_RET, NR_PRCTL, 35ull | 1ull << 32, 14, 0, 0, 0, 0);
 	EXPECT(&p, ALLOW, NR_PRCTL, 35, 15 /* PR_SET_MM_MAP_SIZE */, 0, 0, 0,
@@ -811,9 +811,11 @@ TEST_ONCE(filter_shmdt_by_attach_address)
 	static struct prog p;
 	static const struct msl_frange r[] = {
 		/* the third page of a segment attached at 0x7f0000000000 */
-		{ 0x7f0000002000, 0x7f0000003000, MSL_FR_SHM, 0x7f0000000000, 0 },
+		{ 0x7f0000002000, 0x7f0000003000, MSL_FR_SHM, 0x7f0000000000,
+		  0 },
 		/* a whole segment at 0x7f0000100000, in two pieces */
-		{ 0x7f0000100000, 0x7f0000101000, MSL_FR_SHM, 0x7f0000100000, 0 },
+		{ 0x7f0000100000, 0x7f0000101000, MSL_FR_SHM, 0x7f0000100000,
+		  0 },
 		{ 0x7f0000101000, 0x7f0000102000, MSL_FR_SHM | MSL_FR_DISCARD,
 		  0x7f0000100000, 0 },
 		{ 0x7f0000200000, 0x7f0000201000, 0, 0, 0 },
@@ -996,7 +998,8 @@ static struct msl_frange *plain_ranges(size_t n, uint64_t base, uint64_t stride,
 	CHECK(r);
 	for (size_t i = 0; i < n; i++)
 		r[i] = (struct msl_frange){ base + i * stride,
-					    base + i * stride + PG, flags, 0, 0 };
+					    base + i * stride + PG, flags, 0,
+					    0 };
 	return r;
 }
 
@@ -1249,9 +1252,9 @@ static uint64_t pick_flags(int nr)
 	static const uint64_t prot[] = { 0,	     1,		 3,
 					 7,	     0xf,	 0x10,
 					 0x01000001, 0x02000001, 0x03000001 };
-	static const uint64_t mmap_f[] = { 0x02,     0x12,	 0x22,
-					   0x32,     0x100012,	 0x40032,
-					   0x40012,  0x54040032, 0x78040032 };
+	static const uint64_t mmap_f[] = { 0x02,    0x12,	0x22,
+					   0x32,    0x100012,	0x40032,
+					   0x40012, 0x54040032, 0x78040032 };
 	static const uint64_t shm_f[] = { 0, 040000, 060000, 020000 };
 	static const uint64_t adv[] = { 4,   8, 9, 10, 18, 24,
 					102, 0, 3, 21, 5,  101 };
