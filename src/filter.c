@@ -403,12 +403,22 @@ static void range_len_down(struct gen *g, unsigned int i)
 	place(g, l_ok);
 }
 
-static void range_len_page(struct gen *g)
+/* e = a + PAGE; a in the top 4 GiB (never user memory) jumps to l_wrap. */
+static void range_end_page(struct gen *g, uint32_t l_wrap)
 {
-	ld_imm(g, PAGE);
+	uint32_t l_done = label(g);
+
+	ld_mem(g, M_AHI);
+	jcond(g, BPF_JEQ, UINT32_MAX, l_wrap, NEXT);
+	st(g, M_EHI);
+	ld_mem(g, M_ALO);
+	insn(g, BPF_ALU | BPF_ADD | BPF_K, PAGE);
 	st(g, M_ELO);
-	ld_imm(g, 0);
-	st(g, M_TMP);
+	jcond(g, BPF_JGE, PAGE, l_done, NEXT);
+	ld_mem(g, M_EHI);
+	insn(g, BPF_ALU | BPF_ADD | BPF_K, 1);
+	st(g, M_EHI);
+	place(g, l_done);
 }
 
 /*
@@ -769,25 +779,22 @@ static void h_mremap(struct gen *g)
 	ld_abs(g, ARG_LO(4));
 	jcond(g, BPF_JSET, PAGE - 1, g->l_allow, l_addr);
 	place(g, l_addr);
+	ld_imm(g, CONT_MREMAP);
+	st(g, M_CONT);
 	range_addr(g, 0, RA_ALIGN | RA_UNTAG);
 	range_len_up(g, 2); /* new_len 0 is EINVAL */
 	ld_abs(g, ARG_LO(3));
 	jcond(g, BPF_JSET, 6u /* FIXED, DONTUNMAP */, NEXT, l_page);
 	range_len_up_or(g, 1, l_page);
 	range_end_or(g, l_wrap);
-	ld_imm(g, CONT_MREMAP);
-	st(g, M_CONT);
 	ld_abs(g, ARG_LO(0));
 	ja(g, g->l_huge);
 	place(g, l_page);
-	range_len_page(g);
-	range_end_or(g, l_wrap);
-	to_main(g, CONT_MREMAP);
+	range_end_page(g, l_wrap);
+	ja(g, g->l_tmain);
 	/* The source reaches past 2^64 (or its page does: no mapping there):
 	 * the kernel changes nothing of it; the destination still counts. */
 	place(g, l_wrap);
-	ld_imm(g, CONT_MREMAP);
-	st(g, M_CONT);
 	ja(g, g->l_main_allow);
 }
 
@@ -846,9 +853,7 @@ static void mremap_second(struct gen *g)
 	range_addr(g, 4, 0);
 	range_len_up(g, 2);
 	range_end(g);
-	ld_abs(g, ARG_LO(4));
-	st(g, M_GT);
-	ldx_mem(g, M_GT);
+	ldx_mem(g, M_ALO);
 	ld_abs(g, ARG_LO(0));
 	insn(g, BPF_ALU | BPF_OR | BPF_X, 0);
 	place(g, l_huge);
@@ -942,14 +947,13 @@ static void h_brk(struct gen *g)
  * (PR_SET_MM_MAP needs no capability), after which brk(start_brk) unmaps
  * whatever lies between them, sealed or not: refused while a BASE seal
  * exists, but PR_SET_MM_MAP_SIZE, which only reports a size.  The option
- * is an int, the sub-option an unsigned long.
+ * is an int.
  */
 static void h_prctl(struct gen *g)
 {
 	ld_abs(g, ARG_LO(0));
 	jcond(g, BPF_JEQ, 35u /* PR_SET_MM */, NEXT, g->l_allow);
-	ld_abs(g, ARG_HI(1));
-	jcond(g, BPF_JEQ, 0, NEXT, g->l_eperm);
+	/* With high bits it is no sub-option: EINVAL (or EPERM). */
 	ld_abs(g, ARG_LO(1));
 	jcond(g, BPF_JEQ, 15u /* PR_SET_MM_MAP_SIZE */, g->l_allow, g->l_eperm);
 }
@@ -1037,7 +1041,7 @@ static bool call_enabled(const struct gen *g, const struct call *c)
 static void program(struct gen *g)
 {
 	uint32_t l_handler[NCALLS], l_not64 = label(g), l_x32 = label(g);
-	uint32_t l_mprotect = 0;
+	uint32_t l_mprotect = 0, l_a32 = label(g), l_e32 = label(g);
 	size_t i, j;
 
 	g->l_allow = label(g);
@@ -1060,7 +1064,7 @@ static void program(struct gen *g)
 		if (!call_enabled(g, &calls[i]))
 			continue;
 		if (calls[i].need & REFUSE)
-			l_handler[i] = g->l_eperm;
+			l_handler[i] = l_e32;
 		else if (calls[i].handler)
 			l_handler[i] = label(g);
 		else
@@ -1074,30 +1078,51 @@ static void program(struct gen *g)
 	/* int 0x80 from this 64-bit process: the call sees the low halves of
 	 * registers the filter sees in full, so it is refused by number. */
 	place(g, l_not64);
-	jcond(g, BPF_JEQ, AUDIT_ARCH_I386, NEXT, g->l_allow);
+	jcond(g, BPF_JEQ, AUDIT_ARCH_I386, NEXT, l_a32);
 	ld_abs(g, OFF_NR);
 	for (i = 0; i < NCALLS; i++) {
 		if (!call_enabled(g, &calls[i]) ||
 		    !(g->low || (calls[i].need & ANY32)))
 			continue;
 		for (j = 0; j < 3 && calls[i].nr32[j]; j++)
-			jcond(g, BPF_JEQ, calls[i].nr32[j], g->l_eperm, NEXT);
+			jcond(g, BPF_JEQ, calls[i].nr32[j], l_e32, NEXT);
 	}
+	place(g, l_a32);
 	ret(g, RET_ALLOW);
 
 	/* The x32 ABI: refused outright. */
 	place(g, l_x32);
 	for (i = 0; i < NCALLS; i++)
 		if (call_enabled(g, &calls[i]))
-			jcond(g, BPF_JEQ, calls[i].nr | X32_BIT, g->l_eperm,
-			      NEXT);
+			jcond(g, BPF_JEQ, calls[i].nr | X32_BIT, l_e32, NEXT);
 	ret(g, RET_ALLOW);
+	/* Near exits keep the jumps above short. */
+	place(g, l_e32);
+	ret(g, RET_EPERM);
 
+	for (i = 0, j = NCALLS; i < NCALLS; i++)
+		if (call_enabled(g, &calls[i]) && calls[i].handler)
+			j = i;
 	for (i = 0; i < NCALLS; i++) {
+		uint32_t l_far = g->l_allow;
+
 		if (!call_enabled(g, &calls[i]) || !calls[i].handler)
 			continue;
 		place(g, l_handler[i]);
+		/*
+		 * Each handler ends in a jump; its own ALLOW follows it, but
+		 * for the last: the kernel's check of scratch cells carries
+		 * the state before a RET on to the next instruction, and the
+		 * code after the handlers reads cells at once.
+		 */
+		if (i != j)
+			g->l_allow = label(g);
 		calls[i].handler(g);
+		if (i != j) {
+			place(g, g->l_allow);
+			ret(g, RET_ALLOW);
+		}
+		g->l_allow = l_far;
 	}
 	if (g->classes & MSEAL_BASE) {
 		place(g, g->l_huge);
