@@ -221,6 +221,48 @@ static int gd_fn(const struct msl_vma *v, void *arg)
 	return 0;
 }
 
+/* start_brk, field 47 of /proc/self/stat; 0 when it cannot be read. */
+static uint64_t read_start_brk(void)
+{
+	char buf[2048], *q;
+	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+	int field;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* Fields after the command name (which may hold ") ") start at 3. */
+	q = strrchr(buf, ')');
+	if (!q)
+		return 0;
+	for (field = 2; field < 47 && q; field++)
+		q = strchr(q + 1, ' ');
+	return q ? strtoull(q + 1, NULL, 10) : 0;
+}
+
+/*
+ * brk's shrink unmaps every mapping in [new break, old break), not only
+ * the heap's: any piece in [start_brk, brk) counts as heap for the brk
+ * guard.  The break cannot later grow over a mapping above it (brk
+ * refuses a collision), and PR_SET_MM, which could move it, is refused
+ * while BASE seals exist.  Not knowing start_brk, every piece counts.
+ */
+static void heap_area(struct pieces *p)
+{
+	uint64_t sb = read_start_brk();
+	uint64_t brk = (uint64_t)syscall(SYS_brk, 0);
+
+	brk = (brk + 4095) & ~(uint64_t)4095;
+	for (size_t i = 0; i < p->n; i++)
+		if (!sb || (p->r[i].end > sb && p->r[i].start < brk))
+			p->r[i].flags |= MSL_FR_HEAP;
+}
+
 /* Splits the batch into pieces with the facts the compiler needs. */
 static int collect(const struct span64 *spans, size_t n, struct pieces *p)
 {
@@ -243,6 +285,7 @@ static int collect(const struct span64 *spans, size_t n, struct pieces *p)
 		for (size_t i = 0; i < p->n; i++)
 			p->r[i].flags &= ~FR_GD_CHECK;
 	}
+	heap_area(p);
 	return 0;
 }
 

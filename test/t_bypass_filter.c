@@ -462,3 +462,55 @@ TEST(bypass_growsdown_pages_gained_below_a_seal)
 	CHECK_SYS_OK(munmap(c - pg, pg));
 	CHECK(!page_mapped(c - pg));
 }
+
+/* ---- brk over a sealed mapping that is not the heap ---------------- */
+
+/* A page of a temporary file filled with c, mapped read-only at p. */
+static void file_page_at(char *p, size_t pg, char c)
+{
+	char path[] = "/tmp/mseal-brk-XXXXXX", buf[4096];
+	int fd = mkstemp(path);
+
+	CHECK(fd >= 0 && pg <= sizeof(buf));
+	unlink(path);
+	memset(buf, c, pg);
+	CHECK(write(fd, buf, pg) == (ssize_t)pg);
+	CHECK(mmap(p, pg, RO, MAP_PRIVATE | MAP_FIXED, fd, 0) == p);
+	close(fd);
+}
+
+/*
+ * Grows the break by 16 pages and puts a file page 8 pages in: brk's
+ * shrink unmaps every mapping between the new and the old break, and
+ * /proc/self/maps names that page by its file, not [heap].
+ */
+static char *file_page_in_heap_area(size_t pg, char c, char **base)
+{
+	char *s = sbrk((intptr_t)(16 * pg));
+
+	CHECK(s != (char *)-1);
+	*base = s;
+	s = (char *)(((uintptr_t)s + pg - 1) & ~(uintptr_t)(pg - 1));
+	file_page_at(s + 8 * pg, pg, c);
+	return s + 8 * pg;
+}
+
+TEST(bypass_brk_shrink_over_sealed_file_mapping_in_heap_area)
+{
+	size_t pg = ctx->page;
+	char *base, *f;
+	long r;
+
+	/* Control: an unsealed file page in the heap area goes with the
+	 * shrink. */
+	f = file_page_in_heap_area(pg, 'u', &base);
+	CHECK(syscall(SYS_brk, base) == (long)base);
+	CHECK(!page_mapped(f));
+	f = file_page_in_heap_area(pg, 'f', &base);
+	SEAL(f, pg);
+	/* The kernel returns the old break, the filter 0 (section 8). */
+	r = syscall(SYS_brk, base);
+	CHECK(r == (long)sbrk(0) || (r == 0 && !backend_is_native()));
+	CHECK(syscall(SYS_brk, 0) == (long)sbrk(0));
+	check_sealed_page(f, pg, 'f');
+}
