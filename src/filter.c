@@ -5,16 +5,22 @@
  * Shape of a program (one per seal operation):
  *
  *   ld arch; x86-64? -> ld nr; x32 bit? -> refuse memory calls
+ *                       io_destroy, uselib? -> EPERM (BASE)
  *                       memory call? -> its handler; else ALLOW
- *            i386?   -> refuse shmat, shmdt, ipc, brk, prctl outright; the other
- *                       memory calls too when a sealed range lies below
- *                       8 GiB (what a 32-bit start and length can reach)
- *   handlers: check the arguments the kernel would reject first (those
- *             calls are allowed: the kernel answers EINVAL itself), compute
- *             the call's range [a, e) as two 32-bit halves in M[0..3]
- *             with carries, and jump to a range tree
- *   trees:    binary search of a over the sealed ranges, then one compare
- *             of e against the candidate's start
+ *            i386?   -> refuse shmat, shmdt, ipc, brk, prctl, io_destroy,
+ *                       uselib outright; the other memory calls too when a
+ *                       sealed range lies below 8 GiB (what a 32-bit start
+ *                       and length can reach)
+ *   handlers: check the arguments the kernel rejects before it changes
+ *             anything (those calls are allowed: the kernel answers EINVAL
+ *             itself; where it unmaps first and fails later, as mremap's
+ *             FIXED destination, the range is checked all the same),
+ *             compute the range the kernel acts on [a, e) -- rounded up to
+ *             a huge page where it may be one (huge_end) -- as two 32-bit
+ *             halves in M[0..3] with carries, and jump to a range tree
+ *   trees:    binary search of a over the sealed ranges (a growsdown
+ *             piece's reaching down to what it can grow into), then one
+ *             compare of e against the candidate's start
  *
  * Only nr and arch are read before the dispatch, and every other syscall
  * returns ALLOW at once: the kernel's action cache (5.11+) then skips the
