@@ -176,8 +176,11 @@ static void grows_below(struct pieces *p, const struct msl_vma *v, size_t n0)
 	for (size_t i = n0; i < p->n; i++) {
 		struct msl_frange *r = &p->r[i];
 
+		/* Only private anonymous memory can grow down (do_mmap()). */
 		if (r->start != v->start || v->start <= p->prev_end ||
-		    (v->flags & MSL_VMA_SHARED))
+		    (v->flags & MSL_VMA_SHARED) || v->inode ||
+		    (v->path[0] && strcmp(v->path, "[stack]") != 0 &&
+		     strncmp(v->path, "[anon:", 6) != 0))
 			continue;
 		if (strcmp(v->path, "[stack]") == 0 ||
 		    (v->flags & MSL_VMA_GROWSDOWN)) {
