@@ -129,6 +129,34 @@ TEST(bypass_mmap_hugetlb_file_length_rounds_over_seal)
 	close(fd);
 }
 
+/* mremap of a hugetlb source rounds both lengths up to the huge page:
+ * the destination unmapped first is the whole 2 MiB. */
+TEST(bypass_mremap_hugetlb_source_rounds_over_seal)
+{
+	size_t pg = ctx->page;
+	int fd = (int)syscall(SYS_memfd_create, "mseal-huge", MFD_HUGETLB);
+	char *x, *y, *h, perms[5];
+	void *q;
+
+	if (fd < 0)
+		SKIP("memfd_create(MFD_HUGETLB): %s", strerror(errno));
+	if (ftruncate(fd, (off_t)M2))
+		SKIP("ftruncate of a hugetlb memfd: %s", strerror(errno));
+	h = mmap(NULL, M2, RO, MAP_SHARED | MAP_NORESERVE, fd, 0);
+	if (h == MAP_FAILED)
+		SKIP("no 2 MiB hugetlb pages (mmap: %s)", strerror(errno));
+	close(fd);
+	two_huge_slots('r', &x, &y);
+	SEAL(x + pg, pg);
+	q = mremap(h, pg, pg, MREMAP_MAYMOVE | MREMAP_FIXED, x);
+	CHECK(q == MAP_FAILED && errno == EPERM);
+	check_sealed_page(x + pg, pg, 'r');
+	/* Control: at y the huge page replaces the whole 2 MiB. */
+	q = mremap(h, pg, pg, MREMAP_MAYMOVE | MREMAP_FIXED, y);
+	CHECK(q == y);
+	CHECK(strcmp(maps_perms(y + M2 - pg, perms), "r--s") == 0);
+}
+
 /*
  * mremap(src, old_len past 2^64, pg, MAYMOVE | FIXED, dst): the kernel
  * unmaps dst first, then rejects the source (EINVAL/EFAULT).
