@@ -224,11 +224,16 @@ static int gd_fn(const struct msl_vma *v, void *arg)
 	return 0;
 }
 
-/* start_brk, field 47 of /proc/self/stat; 0 when it cannot be read. */
-static uint64_t read_start_brk(void)
+/*
+ * The lowest break brk() accepts: start_brk (field 47 of /proc/self/stat),
+ * or end_data (field 46) where the break is not randomized; the lower of
+ * the two.  0 when they cannot be read.
+ */
+static uint64_t read_brk_floor(void)
 {
 	char buf[2048], *q;
 	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	uint64_t end_data = 0, start_brk;
 	ssize_t n;
 	int field;
 
@@ -241,23 +246,27 @@ static uint64_t read_start_brk(void)
 	buf[n] = '\0';
 	/* Fields after the command name (which may hold ") ") start at 3. */
 	q = strrchr(buf, ')');
+	for (field = 2; field < 47 && q; field++) {
+		q = strchr(q + 1, ' ');
+		if (q && field + 1 == 46)
+			end_data = strtoull(q + 1, NULL, 10);
+	}
 	if (!q)
 		return 0;
-	for (field = 2; field < 47 && q; field++)
-		q = strchr(q + 1, ' ');
-	return q ? strtoull(q + 1, NULL, 10) : 0;
+	start_brk = strtoull(q + 1, NULL, 10);
+	return end_data && end_data < start_brk ? end_data : start_brk;
 }
 
 /*
  * brk's shrink unmaps every mapping in [new break, old break), not only
- * the heap's: any piece in [start_brk, brk) counts as heap for the brk
- * guard.  The break cannot later grow over a mapping above it (brk
+ * the heap's: any piece between the lowest break and brk counts as heap
+ * for the brk guard.  The break cannot later grow over a mapping above it (brk
  * refuses a collision), and PR_SET_MM, which could move it, is refused
  * while BASE seals exist.  Not knowing start_brk, every piece counts.
  */
 static void heap_area(struct pieces *p)
 {
-	uint64_t sb = read_start_brk();
+	uint64_t sb = read_brk_floor();
 	uint64_t brk = (uint64_t)syscall(SYS_brk, 0);
 
 	brk = (brk + 4095) & ~(uint64_t)4095;
