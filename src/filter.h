@@ -16,8 +16,8 @@
 
 /* A piece of a seal, with what was true of its memory at seal time. */
 #define MSL_FR_DISCARD 0x1u /* private anonymous and not writable */
-#define MSL_FR_HEAP 0x2u /* in the brk area: brk may not shrink into it */
-#define MSL_FR_SHM 0x4u	 /* part of a System V segment attached at seg */
+#define MSL_FR_HEAP 0x2u    /* in the brk area: brk may not shrink into it */
+#define MSL_FR_SHM 0x4u	    /* part of a System V segment attached at seg */
 
 struct msl_frange {
 	uint64_t start; /* page-aligned */
