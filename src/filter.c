@@ -5,16 +5,22 @@
  * Shape of a program (one per seal operation):
  *
  *   ld arch; x86-64? -> ld nr; x32 bit? -> refuse memory calls
+ *                       io_destroy, uselib? -> EPERM (BASE)
  *                       memory call? -> its handler; else ALLOW
- *            i386?   -> refuse shmat, shmdt, ipc, brk outright; the other
- *                       memory calls too when a sealed range lies below
- *                       8 GiB (what a 32-bit start and length can reach)
- *   handlers: check the arguments the kernel would reject first (those
- *             calls are allowed: the kernel answers EINVAL itself), compute
- *             the call's range [a, e) as two 32-bit halves in M[0..3]
- *             with carries, and jump to a range tree
- *   trees:    binary search of a over the sealed ranges, then one compare
- *             of e against the candidate's start
+ *            i386?   -> refuse shmat, shmdt, ipc, brk, prctl, io_destroy,
+ *                       uselib outright; the other memory calls too when a
+ *                       sealed range lies below 8 GiB (what a 32-bit start
+ *                       and length can reach)
+ *   handlers: check the arguments the kernel rejects before it changes
+ *             anything (those calls are allowed: the kernel answers EINVAL
+ *             itself; where it unmaps first and fails later, as mremap's
+ *             FIXED destination, the range is checked all the same),
+ *             compute the range the kernel acts on [a, e) -- rounded up to
+ *             a huge page where it may be one (huge_end) -- as two 32-bit
+ *             halves in M[0..3] with carries, and jump to a range tree
+ *   trees:    binary search of a over the sealed ranges (a growsdown
+ *             piece's reaching down to what it can grow into), then one
+ *             compare of e against the candidate's start
  *
  * Only nr and arch are read before the dispatch, and every other syscall
  * returns ALLOW at once: the kernel's action cache (5.11+) then skips the
@@ -50,8 +56,8 @@
 /* ERRNO(0) makes the call return 0 without running: shmdt and brk. */
 #define RET_ZERO (SECCOMP_RET_ERRNO | 0u)
 
-/* Scratch cells. */
-enum { M_ALO, M_AHI, M_ELO, M_EHI, M_TMP, M_CONT };
+/* Scratch cells; M_T0/1: mremap_second's old end, M_GT: huge_end's. */
+enum { M_ALO, M_AHI, M_ELO, M_EHI, M_TMP, M_CONT, M_T0, M_T1, M_GT };
 
 /* What the main tree's exits do next (M_CONT). */
 enum { CONT_PLAIN, CONT_MREMAP, CONT_ZERO };
@@ -93,8 +99,9 @@ struct gen {
 	unsigned int classes;
 
 	uint32_t l_allow, l_eperm, l_zero;
-	uint32_t l_tmain, l_tdest, l_tdisc;
+	uint32_t l_tmain, l_tmain_plain, l_tdest, l_tdisc;
 	uint32_t l_main_deny, l_main_allow;
+	uint32_t l_huge; /* huge_end() for mmap and mremap's source */
 };
 
 static void push(struct gen *g, struct pins ins)
@@ -402,19 +409,29 @@ static void range_len_down(struct gen *g, unsigned int i)
 	place(g, l_ok);
 }
 
-static void range_len_page(struct gen *g)
+/* e = a + PAGE; a in the top 4 GiB (never user memory) jumps to l_wrap. */
+static void range_end_page(struct gen *g, uint32_t l_wrap)
 {
-	ld_imm(g, PAGE);
+	uint32_t l_done = label(g);
+
+	ld_mem(g, M_AHI);
+	jcond(g, BPF_JEQ, UINT32_MAX, l_wrap, NEXT);
+	st(g, M_EHI);
+	ld_mem(g, M_ALO);
+	insn(g, BPF_ALU | BPF_ADD | BPF_K, PAGE);
 	st(g, M_ELO);
-	ld_imm(g, 0);
-	st(g, M_TMP);
+	jcond(g, BPF_JGE, PAGE, l_done, NEXT);
+	ld_mem(g, M_EHI);
+	insn(g, BPF_ALU | BPF_ADD | BPF_K, 1);
+	st(g, M_EHI);
+	place(g, l_done);
 }
 
 /*
- * e = a + len with a 64-bit carry, into M_ELO/M_EHI.  An end past 2^64 is
- * allowed: the kernel rejects such a range itself.
+ * e = a + len with a 64-bit carry, into M_ELO/M_EHI.  An end past 2^64
+ * jumps to l_wrap.
  */
-static void range_end(struct gen *g)
+static void range_end_or(struct gen *g, uint32_t l_wrap)
 {
 	uint32_t l_carry = label(g), l_add = label(g);
 
@@ -428,16 +445,75 @@ static void range_end(struct gen *g)
 	place(g, l_carry);
 	ld_mem(g, M_AHI);
 	insn(g, BPF_ALU | BPF_ADD | BPF_K, 1);
-	jcond(g, BPF_JEQ, 0, g->l_allow, NEXT);
+	jcond(g, BPF_JEQ, 0, l_wrap, NEXT);
 	place(g, l_add);
 	ldx_mem(g, M_TMP);
 	insn(g, BPF_ALU | BPF_ADD | BPF_X, 0);
-	jcond_x(g, BPF_JGE, NEXT, g->l_allow);
+	jcond_x(g, BPF_JGE, NEXT, l_wrap);
 	st(g, M_EHI);
+}
+
+/*
+ * The same where such an end is allowed: every call that uses it rejects
+ * the range before it changes anything (munmap, mprotect, madvise and
+ * mmap check the length first; mremap's other ranges: see h_mremap).
+ */
+static void range_end(struct gen *g)
+{
+	range_end_or(g, g->l_allow);
+}
+
+/* Huge page sizes on x86-64: 2 MiB (PMD) and 1 GiB (PUD). */
+#define HUGE_2M_MASK 0x1fffffu
+#define HUGE_1G_MASK 0x3fffffffu
+
+/*
+ * e (M_ELO/M_EHI) rounded up to the largest page size the kernel may
+ * round a length to, given an address low word in A, then a jump to
+ * l_done; an end past 2^64 jumps to l_wrap.  A hugetlb mapping's address
+ * must be aligned to its huge page size (else EINVAL before anything
+ * changes), so an address aligned to 1 GiB may have 1 GiB pages, one
+ * aligned to 2 MiB may have 2 MiB pages, any other only base pages (e is
+ * already a page boundary).  Which hstates exist, and the default one,
+ * is not visible: this is the bound for x86-64.  The address is aligned
+ * to the granule G, so a + len rounded up to G is e rounded up to G.
+ */
+static void huge_end(struct gen *g, uint32_t l_done, uint32_t l_wrap)
+{
+	uint32_t l_2m = label(g), l_set = label(g), l_nc = label(g);
+
+	jcond(g, BPF_JSET, HUGE_2M_MASK, l_done, NEXT);
+	jcond(g, BPF_JSET, HUGE_1G_MASK, l_2m, NEXT);
+	insn(g, BPF_LDX | BPF_IMM, HUGE_1G_MASK);
+	ja(g, l_set);
+	place(g, l_2m);
+	insn(g, BPF_LDX | BPF_IMM, HUGE_2M_MASK);
+	place(g, l_set);
+	ld_mem(g, M_ELO);
+	insn(g, BPF_ALU | BPF_ADD | BPF_X, 0);
+	st(g, M_GT);
+	jcond_x(g, BPF_JGE, l_nc, NEXT);
+	ld_mem(g, M_EHI);
+	insn(g, BPF_ALU | BPF_ADD | BPF_K, 1);
+	jcond(g, BPF_JEQ, 0, l_wrap, NEXT);
+	st(g, M_EHI);
+	place(g, l_nc);
+	/* low = (lo + G) - ((lo + G) & G) */
+	ld_mem(g, M_GT);
+	insn(g, BPF_ALU | BPF_AND | BPF_X, 0);
+	insn(g, BPF_MISC | BPF_TAX, 0);
+	ld_mem(g, M_GT);
+	insn(g, BPF_ALU | BPF_SUB | BPF_X, 0);
+	st(g, M_ELO);
+	ja(g, l_done);
 }
 
 static void to_main(struct gen *g, uint32_t cont)
 {
+	if (cont == CONT_PLAIN) {
+		ja(g, g->l_tmain_plain);
+		return;
+	}
 	ld_imm(g, cont);
 	st(g, M_CONT);
 	ja(g, g->l_tmain);
@@ -636,6 +712,12 @@ static void h_mprotect(struct gen *g)
 	to_main(g, CONT_PLAIN);
 }
 
+/*
+ * mmap with MAP_FIXED replaces [addr, addr + len) -- with len rounded up
+ * to the huge page size for MAP_HUGETLB and for a hugetlbfs file or
+ * MFD_HUGETLB memfd (ksys_mmap_pgoff()), whose size the fd hides: so any
+ * mapping but plain anonymous memory rounds by the address's granule.
+ */
 static void h_mmap(struct gen *g)
 {
 	ld_abs(g, ARG_LO(3));
@@ -647,7 +729,14 @@ static void h_mmap(struct gen *g)
 	range_addr(g, 0, RA_ALIGN);
 	range_len_up(g, 1);
 	range_end(g);
-	to_main(g, CONT_PLAIN);
+	/* MAP_ANONYMOUS without MAP_HUGETLB: base pages. */
+	ld_abs(g, ARG_LO(3));
+	insn(g, BPF_ALU | BPF_AND | BPF_K, 0x40020u);
+	jcond(g, BPF_JEQ, 0x20u, g->l_tmain_plain, NEXT);
+	ld_imm(g, CONT_PLAIN);
+	st(g, M_CONT);
+	ld_abs(g, ARG_LO(0));
+	ja(g, g->l_huge);
 }
 
 /*
@@ -666,14 +755,22 @@ static void h_mmap(struct gen *g)
  *   it counts (the kernel, whose seal splits the mapping, refuses such a
  *   source too, with EFAULT).  A growth without MAYMOVE stays in place.
  * old_len 0 (or rounding to 0) names the mapping at old_address: a page.
+ * A hugetlb source rounds both lengths up to its huge page size (and
+ * needs both addresses aligned to it), so the source and the tail end
+ * round by old_address's granule, the destination by that of
+ * old_address | new_address.
+ * The kernel unmaps a FIXED destination before it looks at old_len (an
+ * old_len past 2^64 then fails with EINVAL or EFAULT, the destination
+ * gone), so such a source counts as its first page and the destination is
+ * still checked.
  * The second range (destination, tail or moved source) is checked after
  * the main tree allows the first (CONT_MREMAP), in a second copy of the
  * tree.
  */
 static void h_mremap(struct gen *g)
 {
-	uint32_t l_src = label(g), l_addr = label(g);
-	uint32_t l_page = label(g), l_len = label(g);
+	uint32_t l_src = label(g), l_addr = label(g), l_wrap = label(g);
+	uint32_t l_page = label(g);
 
 	ld_abs(g, ARG_HI(3));
 	jcond(g, BPF_JEQ, 0, NEXT, g->l_allow);
@@ -688,30 +785,38 @@ static void h_mremap(struct gen *g)
 	ld_abs(g, ARG_LO(4));
 	jcond(g, BPF_JSET, PAGE - 1, g->l_allow, l_addr);
 	place(g, l_addr);
+	ld_imm(g, CONT_MREMAP);
+	st(g, M_CONT);
 	range_addr(g, 0, RA_ALIGN | RA_UNTAG);
 	range_len_up(g, 2); /* new_len 0 is EINVAL */
 	ld_abs(g, ARG_LO(3));
 	jcond(g, BPF_JSET, 6u /* FIXED, DONTUNMAP */, NEXT, l_page);
 	range_len_up_or(g, 1, l_page);
-	ja(g, l_len);
+	range_end_or(g, l_wrap);
+	ld_abs(g, ARG_LO(0));
+	ja(g, g->l_huge);
 	place(g, l_page);
-	range_len_page(g);
-	place(g, l_len);
-	range_end(g);
-	to_main(g, CONT_MREMAP);
+	range_end_page(g, l_wrap);
+	ja(g, g->l_tmain);
+	/* The source reaches past 2^64 (or its page does: no mapping there):
+	 * the kernel changes nothing of it; the destination still counts. */
+	place(g, l_wrap);
+	ja(g, g->l_main_allow);
 }
-
-/* Scratch for the shrink's tail end. */
-#define M_T0 6
-#define M_T1 7
 
 static void mremap_second(struct gen *g)
 {
 	uint32_t l_dest = label(g), l_lo = label(g), l_grow = label(g);
+	uint32_t l_shrink = label(g), l_huge = label(g);
 
 	ld_abs(g, ARG_LO(3));
 	jcond(g, BPF_JSET, 2u /* MREMAP_FIXED */, l_dest, NEXT);
-	/* The tail a shrink unmaps: [a + new_len, a + old_len). */
+	/*
+	 * The tail a shrink unmaps: [a + new_len, a + old_len), compared by
+	 * pages, its end then rounded to a's granule.  Ends past 2^64 lie
+	 * past TASK_SIZE: the kernel's munmap of the tail, and its lookup of
+	 * a source that long, reject them.
+	 */
 	range_addr(g, 0, RA_UNTAG);
 	range_len_up_or(g, 1, g->l_allow);
 	range_end(g);
@@ -733,24 +838,32 @@ static void mremap_second(struct gen *g)
 	ldx_mem(g, M_T1);
 	ld_mem(g, M_AHI);
 	jcond_x(g, BPF_JGT, l_grow, NEXT);
-	jcond_x(g, BPF_JEQ, l_lo, g->l_tdest);
+	jcond_x(g, BPF_JEQ, l_lo, l_shrink);
 	place(g, l_lo);
 	ldx_mem(g, M_T0);
 	ld_mem(g, M_ALO);
 	jcond_x(g, BPF_JGT, l_grow, NEXT);
-	jcond_x(g, BPF_JEQ, g->l_allow, g->l_tdest);
+	jcond_x(g, BPF_JEQ, g->l_allow, l_shrink);
+	place(g, l_shrink);
+	ld_abs(g, ARG_LO(0));
+	ja(g, l_huge);
 	/* A growth with MAYMOVE may move [a, a + old_len), still in M_E*. */
 	place(g, l_grow);
 	ld_abs(g, ARG_LO(3));
 	jcond(g, BPF_JSET, 1u /* MREMAP_MAYMOVE */, NEXT, g->l_allow);
 	range_addr(g, 0, RA_UNTAG);
 	ja(g, g->l_tdest);
-	/* MREMAP_FIXED: the destination. */
+	/* MREMAP_FIXED: the destination, rounded to the granule of both
+	 * addresses (a huge page size divides both). */
 	place(g, l_dest);
 	range_addr(g, 4, 0);
 	range_len_up(g, 2);
 	range_end(g);
-	ja(g, g->l_tdest);
+	ldx_mem(g, M_ALO);
+	ld_abs(g, ARG_LO(0));
+	insn(g, BPF_ALU | BPF_OR | BPF_X, 0);
+	place(g, l_huge);
+	huge_end(g, g->l_tdest, g->l_allow);
 }
 
 /*
@@ -835,6 +948,22 @@ static void h_brk(struct gen *g)
 	jcond(g, BPF_JGT, lo32(lim), g->l_allow, g->l_zero);
 }
 
+/*
+ * prctl(PR_SET_MM, ...) rewrites the process's start_brk and brk
+ * (PR_SET_MM_MAP needs no capability), after which brk(start_brk) unmaps
+ * whatever lies between them, sealed or not: refused while a BASE seal
+ * exists, but PR_SET_MM_MAP_SIZE, which only reports a size.  The option
+ * is an int.
+ */
+static void h_prctl(struct gen *g)
+{
+	ld_abs(g, ARG_LO(0));
+	jcond(g, BPF_JEQ, 35u /* PR_SET_MM */, NEXT, g->l_allow);
+	/* With high bits it is no sub-option: EINVAL (or EPERM). */
+	ld_abs(g, ARG_LO(1));
+	jcond(g, BPF_JEQ, 15u /* PR_SET_MM_MAP_SIZE */, g->l_allow, g->l_eperm);
+}
+
 static void h_madvise(struct gen *g)
 {
 	uint32_t l_d = label(g);
@@ -864,9 +993,18 @@ static void h_process_madvise(struct gen *g)
 /*
  * ANY32: through int 0x80 the call reaches any address, not just the 8 GiB
  * that a 32-bit start plus a 32-bit length can: shmat and shmdt act on a
- * whole segment of invisible size, brk on the whole break.
+ * whole segment of invisible size, brk on the whole break, prctl(PR_SET_MM)
+ * on the break through a structure.
  */
-enum { NEED_HEAP = 1, NEED_DISC = 2, ANY32 = 4, NEED_SHM = 8 };
+enum { NEED_HEAP = 1, NEED_DISC = 2, ANY32 = 4, NEED_SHM = 8, REFUSE = 16 };
+
+/*
+ * REFUSE: calls that unmap a range the filter cannot see, refused outright
+ * while a BASE seal exists.  io_destroy unmaps the AIO ring where the ring
+ * now is (mremap moves it: aio_ring_mremap()) for the length it had at
+ * io_setup; uselib (6.1/6.12 with CONFIG_USELIB) maps a library's bss with
+ * vm_brk_flags(), which unmaps what lies there first.
+ */
 
 static const struct call {
 	uint32_t nr;	   /* x86-64 */
@@ -882,6 +1020,9 @@ static const struct call {
 	{ 30, { 397, 117 /* ipc */ }, MSEAL_BASE, ANY32, h_shmat },
 	{ 216, { 257 }, MSEAL_BASE, 0, h_remap_file_pages },
 	{ 12, { 45 }, MSEAL_BASE, NEED_HEAP | ANY32, h_brk },
+	{ 157, { 172 }, MSEAL_BASE, ANY32, h_prctl },
+	{ 207, { 246 }, MSEAL_BASE, ANY32 | REFUSE, NULL }, /* io_destroy */
+	{ 134, { 86 }, MSEAL_BASE, ANY32 | REFUSE, NULL },  /* uselib */
 	{ 10, { 125 }, MSEAL_PROT, 0, h_mprotect },
 	{ 329, { 380 }, MSEAL_PROT, 0, NULL }, /* pkey_mprotect */
 	{ 28, { 219 }, MSEAL_DISCARD, NEED_DISC, h_madvise },
@@ -906,17 +1047,19 @@ static bool call_enabled(const struct gen *g, const struct call *c)
 static void program(struct gen *g)
 {
 	uint32_t l_handler[NCALLS], l_not64 = label(g), l_x32 = label(g);
-	uint32_t l_mprotect = 0;
+	uint32_t l_mprotect = 0, l_a32 = label(g), l_e32 = label(g);
 	size_t i, j;
 
 	g->l_allow = label(g);
 	g->l_eperm = label(g);
 	g->l_zero = label(g);
 	g->l_tmain = label(g);
+	g->l_tmain_plain = label(g);
 	g->l_tdest = label(g);
 	g->l_tdisc = label(g);
 	g->l_main_deny = label(g);
 	g->l_main_allow = label(g);
+	g->l_huge = label(g);
 
 	/* Dispatch: reads only arch and nr. */
 	ld_abs(g, OFF_ARCH);
@@ -926,7 +1069,9 @@ static void program(struct gen *g)
 	for (i = 0; i < NCALLS; i++) {
 		if (!call_enabled(g, &calls[i]))
 			continue;
-		if (calls[i].handler)
+		if (calls[i].need & REFUSE)
+			l_handler[i] = l_e32;
+		else if (calls[i].handler)
 			l_handler[i] = label(g);
 		else
 			l_handler[i] = l_mprotect;
@@ -939,33 +1084,61 @@ static void program(struct gen *g)
 	/* int 0x80 from this 64-bit process: the call sees the low halves of
 	 * registers the filter sees in full, so it is refused by number. */
 	place(g, l_not64);
-	jcond(g, BPF_JEQ, AUDIT_ARCH_I386, NEXT, g->l_allow);
+	jcond(g, BPF_JEQ, AUDIT_ARCH_I386, NEXT, l_a32);
 	ld_abs(g, OFF_NR);
 	for (i = 0; i < NCALLS; i++) {
 		if (!call_enabled(g, &calls[i]) ||
 		    !(g->low || (calls[i].need & ANY32)))
 			continue;
 		for (j = 0; j < 3 && calls[i].nr32[j]; j++)
-			jcond(g, BPF_JEQ, calls[i].nr32[j], g->l_eperm, NEXT);
+			jcond(g, BPF_JEQ, calls[i].nr32[j], l_e32, NEXT);
 	}
+	place(g, l_a32);
 	ret(g, RET_ALLOW);
 
 	/* The x32 ABI: refused outright. */
 	place(g, l_x32);
 	for (i = 0; i < NCALLS; i++)
 		if (call_enabled(g, &calls[i]))
-			jcond(g, BPF_JEQ, calls[i].nr | X32_BIT, g->l_eperm,
-			      NEXT);
+			jcond(g, BPF_JEQ, calls[i].nr | X32_BIT, l_e32, NEXT);
 	ret(g, RET_ALLOW);
+	/* Near exits keep the jumps above short. */
+	place(g, l_e32);
+	ret(g, RET_EPERM);
 
+	for (i = 0, j = NCALLS; i < NCALLS; i++)
+		if (call_enabled(g, &calls[i]) && calls[i].handler)
+			j = i;
 	for (i = 0; i < NCALLS; i++) {
+		uint32_t l_far = g->l_allow;
+
 		if (!call_enabled(g, &calls[i]) || !calls[i].handler)
 			continue;
 		place(g, l_handler[i]);
+		/*
+		 * Each handler ends in a jump; its own ALLOW follows it, but
+		 * for the last: the kernel's check of scratch cells carries
+		 * the state before a RET on to the next instruction, and the
+		 * code after the handlers reads cells at once.
+		 */
+		if (i != j)
+			g->l_allow = label(g);
 		calls[i].handler(g);
+		if (i != j) {
+			place(g, g->l_allow);
+			ret(g, RET_ALLOW);
+		}
+		g->l_allow = l_far;
+	}
+	if (g->classes & MSEAL_BASE) {
+		place(g, g->l_huge);
+		huge_end(g, g->l_tmain, g->l_main_allow);
 	}
 
 	if (g->classes & (MSEAL_BASE | MSEAL_PROT)) {
+		place(g, g->l_tmain_plain);
+		ld_imm(g, CONT_PLAIN);
+		st(g, M_CONT);
 		place(g, g->l_tmain);
 		tree(g, g->main_r, g->nmain, g->l_main_deny, g->l_main_allow);
 		place(g, g->l_main_deny);
@@ -994,6 +1167,19 @@ static void program(struct gen *g)
 	ret(g, RET_ZERO);
 }
 
+/* Where the guarded range of r[i] starts: down to grow for a growsdown
+ * mapping, never below the previous piece's end. */
+static uint64_t guard_start(const struct msl_frange *r, size_t i)
+{
+	uint64_t s = r[i].start;
+
+	if (r[i].grow && r[i].grow < s)
+		s = r[i].grow;
+	if (i && s < r[i - 1].end)
+		s = r[i - 1].end;
+	return s;
+}
+
 /* Merges r[0..n) (sorted) keeping those with all of want set. */
 static size_t merge(const struct msl_frange *r, size_t n, unsigned int want,
 		    struct msl_frange *out)
@@ -1001,15 +1187,19 @@ static size_t merge(const struct msl_frange *r, size_t n, unsigned int want,
 	size_t m = 0;
 
 	for (size_t i = 0; i < n; i++) {
+		uint64_t s = guard_start(r, i);
+
 		if ((r[i].flags & want) != want)
 			continue;
-		if (m && out[m - 1].end >= r[i].start) {
+		if (m && out[m - 1].end >= s) {
 			if (r[i].end > out[m - 1].end)
 				out[m - 1].end = r[i].end;
 			continue;
 		}
 		out[m] = r[i];
+		out[m].start = s;
 		out[m].flags = 0;
+		out[m].grow = 0;
 		m++;
 	}
 	return m;
@@ -1034,7 +1224,7 @@ int msl_filter_compile(const struct msl_frange *r, size_t n,
 		return -EINVAL;
 	for (size_t i = 0; i < n; i++) {
 		if (r[i].start >= r[i].end ||
-		    ((r[i].start | r[i].end) & 4095) ||
+		    ((r[i].start | r[i].end | r[i].grow) & 4095) ||
 		    (i && r[i].start < r[i - 1].end))
 			return -EINVAL;
 	}

@@ -16,7 +16,7 @@
 
 /* A piece of a seal, with what was true of its memory at seal time. */
 #define MSL_FR_DISCARD 0x1u /* private anonymous and not writable */
-#define MSL_FR_HEAP 0x2u    /* part of [heap]: brk may not shrink into it */
+#define MSL_FR_HEAP 0x2u    /* in the brk area: brk may not shrink into it */
 #define MSL_FR_SHM 0x4u	    /* part of a System V segment attached at seg */
 
 struct msl_frange {
@@ -24,6 +24,13 @@ struct msl_frange {
 	uint64_t end;	/* page-aligned, exclusive, > start */
 	unsigned int flags;
 	uint64_t seg; /* MSL_FR_SHM: the address shmdt(2) detaches it by */
+	/*
+	 * Non-zero, below start: the piece starts a growsdown mapping that
+	 * can gain pages by faulting down to grow (the end of the mapping
+	 * below it at seal time); the kernel seals those pages with it, so
+	 * [grow, start) is guarded too.
+	 */
+	uint64_t grow;
 };
 
 /* The kernel's limit on one classic-BPF program. */

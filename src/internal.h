@@ -122,6 +122,7 @@ int msl_refuse_from_env(void) MSL_HIDDEN;
  * read-only, so a read-only private file mapping with it is former data
  * (ld.so's RELRO). */
 #define MSL_VMA_ACCOUNTED 0x80u
+#define MSL_VMA_GROWSDOWN 0x100u /* VmFlags holds "gd" (MAP_GROWSDOWN) */
 
 #define MSL_PATH_MAX 4352
 

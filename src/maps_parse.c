@@ -155,6 +155,8 @@ static void parse_vmflags(const char *s, const char *end, struct msl_vma *v)
 			v->flags |= MSL_VMA_SEALED;
 		else if (s - w == 2 && w[0] == 'a' && w[1] == 'c')
 			v->flags |= MSL_VMA_ACCOUNTED;
+		else if (s - w == 2 && w[0] == 'g' && w[1] == 'd')
+			v->flags |= MSL_VMA_GROWSDOWN;
 	}
 }
 

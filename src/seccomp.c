@@ -71,9 +71,14 @@ struct pieces {
 	size_t nspans, cur;
 	struct msl_frange *r;
 	size_t n, cap;
-	uint64_t covered; /* everything below is accounted for */
+	uint64_t covered;  /* everything below is accounted for */
+	uint64_t prev_end; /* end of the mapping before the current one */
+	bool gd_unknown;   /* a piece's grow waits for smaps's "gd" */
 	int err;
 };
+
+/* A piece whose grow holds until smaps says its mapping is not growsdown. */
+#define FR_GD_CHECK 0x80000000u
 
 /*
  * What the kernel's can_madvise_modify() protects: private anonymous
@@ -117,17 +122,14 @@ static int add_piece(struct pieces *p, uint64_t s, uint64_t e,
 		p->r = r;
 		p->cap = cap;
 	}
-	p->r[p->n++] = (struct msl_frange){ s, e, flags, seg };
+	p->r[p->n++] = (struct msl_frange){ s, e, flags, seg, 0 };
 	return 0;
 }
 
-static int piece_fn(const struct msl_vma *v, void *arg)
+static int piece_in(const struct msl_vma *v, struct pieces *p)
 {
-	struct pieces *p = arg;
 	unsigned int f;
 
-	if (!msl_vma_is_real(v))
-		return 0;
 	while (p->cur < p->nspans) {
 		const struct span64 *sp = &p->spans[p->cur];
 		uint64_t s = sp->start > v->start ? sp->start : v->start;
@@ -162,6 +164,117 @@ static int piece_fn(const struct msl_vma *v, void *arg)
 	return 1;
 }
 
+/*
+ * A piece that starts a private mapping with unmapped space below it: if
+ * the mapping is growsdown ([stack], MAP_GROWSDOWN), faults below it add
+ * pages the kernel's seal covers, down to the mapping below (less the
+ * stack guard gap): the filter guards [prev_end, start) too.  /proc/self/
+ * maps does not show "gd"; smaps does, read only when needed.
+ */
+static void grows_below(struct pieces *p, const struct msl_vma *v, size_t n0)
+{
+	for (size_t i = n0; i < p->n; i++) {
+		struct msl_frange *r = &p->r[i];
+
+		/* Only private anonymous memory can grow down (do_mmap()). */
+		if (r->start != v->start || v->start <= p->prev_end ||
+		    (v->flags & MSL_VMA_SHARED) || v->inode ||
+		    (v->path[0] && strcmp(v->path, "[stack]") != 0 &&
+		     strncmp(v->path, "[anon:", 6) != 0))
+			continue;
+		if (strcmp(v->path, "[stack]") == 0 ||
+		    (v->flags & MSL_VMA_GROWSDOWN)) {
+			r->grow = p->prev_end ? p->prev_end : 4096;
+		} else if (!(v->flags & MSL_VMA_HAS_VMFLAGS)) {
+			r->grow = p->prev_end ? p->prev_end : 4096;
+			r->flags |= FR_GD_CHECK;
+			p->gd_unknown = true;
+		}
+	}
+}
+
+static int piece_fn(const struct msl_vma *v, void *arg)
+{
+	struct pieces *p = arg;
+	size_t n0 = p->n;
+	int rc;
+
+	if (!msl_vma_is_real(v))
+		return 0;
+	rc = piece_in(v, p);
+	grows_below(p, v, n0);
+	p->prev_end = v->end;
+	return rc;
+}
+
+/* smaps: drops grow from pieces whose mapping is not growsdown. */
+static int gd_fn(const struct msl_vma *v, void *arg)
+{
+	struct pieces *p = arg;
+
+	if (!(v->flags & MSL_VMA_HAS_VMFLAGS) || (v->flags & MSL_VMA_GROWSDOWN))
+		return 0;
+	for (size_t i = 0; i < p->n; i++) {
+		if (p->r[i].start == v->start &&
+		    (p->r[i].flags & FR_GD_CHECK)) {
+			p->r[i].grow = 0;
+			p->r[i].flags &= ~FR_GD_CHECK;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The lowest break brk() accepts: start_brk (field 47 of /proc/self/stat),
+ * or end_data (field 46) where the break is not randomized; the lower of
+ * the two.  0 when they cannot be read.
+ */
+static uint64_t read_brk_floor(void)
+{
+	char buf[2048], *q;
+	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	uint64_t end_data = 0, start_brk;
+	ssize_t n;
+	int field;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* Fields after the command name (which may hold ") ") start at 3. */
+	q = strrchr(buf, ')');
+	for (field = 2; field < 47 && q; field++) {
+		q = strchr(q + 1, ' ');
+		if (q && field + 1 == 46)
+			end_data = strtoull(q + 1, NULL, 10);
+	}
+	if (!q)
+		return 0;
+	start_brk = strtoull(q + 1, NULL, 10);
+	return end_data && end_data < start_brk ? end_data : start_brk;
+}
+
+/*
+ * brk's shrink unmaps every mapping in [new break, old break), not only
+ * the heap's: any piece between the lowest break and brk counts as heap
+ * for the brk guard.  The break cannot later grow over a mapping above it (brk
+ * refuses a collision), and PR_SET_MM, which could move it, is refused
+ * while BASE seals exist.  Not knowing start_brk, every piece counts.
+ */
+static void heap_area(struct pieces *p)
+{
+	uint64_t sb = read_brk_floor();
+	uint64_t brk = (uint64_t)syscall(SYS_brk, 0);
+
+	brk = (brk + 4095) & ~(uint64_t)4095;
+	for (size_t i = 0; i < p->n; i++)
+		if (!sb || (p->r[i].end > sb && p->r[i].start < brk))
+			p->r[i].flags |= MSL_FR_HEAP;
+}
+
 /* Splits the batch into pieces with the facts the compiler needs. */
 static int collect(const struct span64 *spans, size_t n, struct pieces *p)
 {
@@ -176,7 +289,16 @@ static int collect(const struct span64 *spans, size_t n, struct pieces *p)
 	if (p->err)
 		return p->err;
 	/* A span left over lies above the last mapping. */
-	return p->cur < p->nspans ? -ENOMEM : 0;
+	if (p->cur < p->nspans)
+		return -ENOMEM;
+	if (p->gd_unknown) {
+		/* Not readable: every candidate keeps its grow (safe side). */
+		msl_maps_read("/proc/self/smaps", gd_fn, p);
+		for (size_t i = 0; i < p->n; i++)
+			p->r[i].flags &= ~FR_GD_CHECK;
+	}
+	heap_area(p);
+	return 0;
 }
 
 /* ---- compiling ----------------------------------------------------- */

@@ -259,7 +259,7 @@ static long uselib(const char *path)
  * ELF library's file pages with MAP_FIXED_NOREPLACE, then its bss with
  * vm_brk_flags(), which unmaps the bss range first.
  */
-AUDIT_OPEN(audit_uselib_bss_over_a_seal)
+TEST(audit_uselib_bss_over_a_seal)
 {
 	size_t pg = ctx->page;
 	/* Below 2 GiB: 6.1's load_elf_library() keeps the mapped address
@@ -313,7 +313,7 @@ AUDIT_OPEN(audit_uselib_bss_over_a_seal)
  * page size (align_hugetlb()), so a MREMAP_FIXED move of one base page
  * unmaps a whole huge page at the destination.
  */
-AUDIT_OPEN(audit_mremap_hugetlb_source_rounds_len)
+TEST(audit_mremap_hugetlb_source_rounds_len)
 {
 	size_t pg = ctx->page, h = huge_size();
 	char *d, *e, *src, *r;

@@ -39,6 +39,9 @@ enum {
 	NR_SHMAT = 30,
 	NR_SHMDT = 67,
 	NR_GETPPID = 110,
+	NR_USELIB = 134,
+	NR_PRCTL = 157,
+	NR_IO_DESTROY = 207,
 	NR_REMAP_FILE_PAGES = 216,
 	NR_PKEY_MPROTECT = 329,
 	NR_PROCESS_MADVISE = 440,
@@ -70,13 +73,26 @@ static uint64_t heap_end(const struct model *m)
 	return e;
 }
 
+/* Where range i's guard starts: a growsdown piece's down to grow, never
+ * below the range before it. */
+static uint64_t gstart(const struct model *m, size_t i)
+{
+	uint64_t s = m->r[i].start;
+
+	if (m->r[i].grow && m->r[i].grow < s)
+		s = m->r[i].grow;
+	if (i && s < m->r[i - 1].end)
+		s = m->r[i - 1].end;
+	return s;
+}
+
 /* Whether [a, e) meets a range (with all of want in its flags). */
 static bool overlaps(const struct model *m, uint64_t a, uint64_t e,
 		     unsigned int want)
 {
 	for (size_t i = 0; i < m->n; i++)
 		if ((m->r[i].flags & want) == want && a < m->r[i].end &&
-		    m->r[i].start < e)
+		    gstart(m, i) < e)
 			return true;
 	return false;
 }
@@ -95,6 +111,33 @@ static bool call_range(uint64_t a, uint64_t len, uint64_t *e)
 	if (rl > UINT64_MAX - a)
 		return false;
 	*e = a + rl;
+	return true;
+}
+
+/*
+ * The largest page size the kernel may round a length to at an address
+ * (x86-64: a hugetlb mapping's address is aligned to its 2 MiB or 1 GiB
+ * page size).
+ */
+static uint64_t granule(uint64_t a)
+{
+	if (a % (2ull << 20))
+		return PG;
+	return a % (1ull << 30) ? 2ull << 20 : 1ull << 30;
+}
+
+/* e rounded up to gr; false when that passes 2^64. */
+static bool round_end(uint64_t e, uint64_t gr, uint64_t *out)
+{
+	uint64_t r = e % gr;
+
+	if (!r) {
+		*out = e;
+		return true;
+	}
+	if (e - r > UINT64_MAX - gr)
+		return false;
+	*out = e - r + gr;
 	return true;
 }
 
@@ -118,6 +161,9 @@ static bool call_enabled(const struct model *m, uint32_t nr)
 	case NR_MMAP:
 	case NR_SHMAT:
 	case NR_REMAP_FILE_PAGES:
+	case NR_PRCTL:
+	case NR_IO_DESTROY:
+	case NR_USELIB:
 		return m->classes & MSEAL_BASE;
 	case NR_BRK:
 		return (m->classes & MSEAL_BASE) && heap_end(m);
@@ -144,7 +190,8 @@ static uint32_t deny_if(bool refused)
 
 static uint32_t model_mremap(const struct model *m, const uint64_t *a)
 {
-	uint64_t flags = a[3], src_len, e;
+	uint64_t flags = a[3], e, d;
+	bool moving;
 
 	if (flags & ~7ull)
 		return ALLOW;
@@ -162,15 +209,22 @@ static uint32_t model_mremap(const struct model *m, const uint64_t *a)
 	 * move all of [addr, addr + old_len): a seccomp seal does not split
 	 * its mapping, so sealed pages may lie past an unsealed first one.
 	 * old_len 0 (or rounding to 0) names the mapping at addr: one page.
+	 * A hugetlb source rounds old_len and new_len up to its page size,
+	 * which divides addr (and new_addr).  The kernel unmaps a FIXED
+	 * destination before it rejects a source past 2^64, which it then
+	 * leaves alone: the destination alone counts.
 	 */
-	src_len = (flags & 6) && a[1] && a[1] <= UINT64_MAX - (PG - 1) ? a[1] :
-									 PG;
-	if (!call_range(a[0], src_len, &e))
-		return ALLOW;
-	if (overlaps(m, a[0], e, 0))
+	moving = (flags & 6) && a[1] && a[1] <= UINT64_MAX - (PG - 1);
+	/* The page at an address in the top 4 GiB (no user memory there:
+	 * the kernel's EFAULT) is not looked at. */
+	if ((moving || a[0] >> 32 != 0xffffffff) &&
+	    call_range(a[0], moving ? a[1] : PG, &e) &&
+	    round_end(e, moving ? granule(a[0]) : PG, &e) &&
+	    overlaps(m, a[0], e, 0))
 		return EPERM_RET;
 	if (flags & 2) {
-		if (!call_range(a[4], a[2], &e))
+		if (!call_range(a[4], a[2], &e) ||
+		    !round_end(e, granule(a[0] | a[4]), &e))
 			return ALLOW;
 		return deny_if(overlaps(m, a[4], e, 0));
 	}
@@ -187,7 +241,9 @@ static uint32_t model_mremap(const struct model *m, const uint64_t *a)
 		t1 = a[0] + rold;
 		if (t0 > t1 && (flags & 1))
 			return deny_if(overlaps(m, a[0], t1, 0));
-		return deny_if(t0 < t1 && overlaps(m, t0, t1, 0));
+		if (t0 >= t1 || !round_end(t1, granule(a[0]), &d))
+			return ALLOW;
+		return deny_if(overlaps(m, t0, d, 0));
 	}
 }
 
@@ -213,8 +269,18 @@ static uint32_t model_x86_64(const struct model *m, uint32_t nr,
 		f = lo(a[3]);
 		if (!(f & 0x10) || (f & 0x100000) || a[5] % PG)
 			return ALLOW;
-		return deny_if(call_range(a[0], a[1], &e) &&
-			       overlaps(m, a[0], e, 0));
+		if (!call_range(a[0], a[1], &e))
+			return ALLOW;
+		/* Anything but plain anonymous memory may be hugetlb. */
+		if ((f & 0x40020) != 0x20 && !round_end(e, granule(a[0]), &e))
+			return ALLOW;
+		return deny_if(overlaps(m, a[0], e, 0));
+	case NR_IO_DESTROY:
+	case NR_USELIB:
+		return EPERM_RET;
+	case NR_PRCTL:
+		/* PR_SET_MM, but PR_SET_MM_MAP_SIZE (high bits: EINVAL) */
+		return deny_if(lo(a[0]) == 35 && lo(a[1]) != 15);
 	case NR_SHMDT:
 		/* The segment attached at a0 holds a sealed page. */
 		for (size_t i = 0; i < m->n; i++)
@@ -271,12 +337,15 @@ static uint32_t model_x86_64(const struct model *m, uint32_t nr,
  */
 static uint32_t model_i386(const struct model *m, uint32_t nr)
 {
-	bool low = m->r[0].start < 2 * G4;
+	bool low = gstart(m, 0) < 2 * G4;
 	bool base = m->classes & MSEAL_BASE;
 
 	switch (nr) {
 	case 397: /* shmat */
 	case 117: /* ipc */
+	case 172: /* prctl */
+	case 246: /* io_destroy */
+	case 86:  /* uselib */
 		return deny_if(base);
 	case 398: /* shmdt */
 		return deny_if(call_enabled(m, NR_SHMDT));
@@ -432,13 +501,13 @@ static void expect(const struct prog *p, uint32_t want, int nr,
 
 /* Ranges in several 4 GiB windows, one crossing a window boundary. */
 static const struct msl_frange edge_ranges[] = {
-	{ 0x10000, 0x12000, 0, 0 },
-	{ 0xfffff000, 0x100001000, MSL_FR_DISCARD, 0 }, /* crosses 4 GiB */
-	{ 0x555555554000, 0x555555556000, 0, 0 },
-	{ 0x555555558000, 0x55555555a000, MSL_FR_DISCARD, 0 },
-	{ 0x55555555a000, 0x55555555c000, MSL_FR_HEAP, 0 }, /* adjacent */
-	{ 0x7ffff7ff0000, 0x7ffff7ff2000, MSL_FR_DISCARD, 0 },
-	{ 0x7ffffffde000, 0x7ffffffff000, 0, 0 },
+	{ 0x10000, 0x12000, 0, 0, 0 },
+	{ 0xfffff000, 0x100001000, MSL_FR_DISCARD, 0, 0 }, /* crosses 4 GiB */
+	{ 0x555555554000, 0x555555556000, 0, 0, 0 },
+	{ 0x555555558000, 0x55555555a000, MSL_FR_DISCARD, 0, 0 },
+	{ 0x55555555a000, 0x55555555c000, MSL_FR_HEAP, 0, 0 }, /* adjacent */
+	{ 0x7ffff7ff0000, 0x7ffff7ff2000, MSL_FR_DISCARD, 0, 0 },
+	{ 0x7ffffffde000, 0x7ffffffff000, 0, 0, 0 },
 };
 
 #define E_LO 0x10000ull
@@ -558,6 +627,145 @@ TEST_ONCE(filter_mremap)
 	EXPECT(&p, ALLOW, NR_MREMAP, free_, PG, PG, 1, E_LO);
 }
 
+/* Lengths the kernel rounds up to a huge page size (hugetlb). */
+TEST_ONCE(filter_hugetlb_rounding)
+{
+	static struct prog p;
+	const uint64_t M2 = 2ull << 20, G1 = 1ull << 30;
+	const uint64_t x = 0x7f0000000000ull; /* 1 GiB aligned */
+	static const struct msl_frange r[] = {
+		{ 0x7f0000001000, 0x7f0000002000, 0, 0, 0 }, /* X + 4 KiB */
+		{ 0x7f0020201000, 0x7f0020202000, 0, 0,
+		  0 }, /* in a 2 MiB page */
+	};
+	const uint64_t huge = 0x40032; /* MAP_HUGETLB, ANONYMOUS, FIXED */
+
+	compile_ok(&p, r, NELEM(r), MSEAL_BASE);
+	/* MAP_HUGETLB at X replaces a whole huge page: the filter takes
+	 * the largest one the address allows (1 GiB here). */
+	EXPECT(&p, EPERM_RET, NR_MMAP, x, PG, 3, huge, -1, 0);
+	EXPECT(&p, EPERM_RET, NR_MMAP, x, PG, 3, huge | 21u << 26, -1, 0);
+	EXPECT(&p, EPERM_RET, NR_MMAP, x + 0x20200000, PG, 3, huge, -1, 0);
+	/* A file (a hugetlbfs file or MFD_HUGETLB memfd may be one). */
+	EXPECT(&p, EPERM_RET, NR_MMAP, x, PG, 3, 0x11, 3, 0);
+	EXPECT(&p, EPERM_RET, NR_MMAP, x + 0x20200000, PG, 3, 0x11, 3, 0);
+	/* Plain anonymous memory: base pages. */
+	EXPECT(&p, ALLOW, NR_MMAP, x, PG, 3, 0x32, -1, 0);
+	EXPECT(&p, EPERM_RET, NR_MMAP, x, 2 * PG, 3, 0x32, -1, 0);
+	/* Not 2 MiB aligned: no huge page can start there. */
+	EXPECT(&p, ALLOW, NR_MMAP, x + 0x20200000 - PG, PG, 3, huge, -1, 0);
+	EXPECT(&p, ALLOW, NR_MMAP, x + 0x20200000 + 2 * PG, PG, 3, 0x11, 3, 0);
+	/* 2 MiB aligned only: 2 MiB pages at most. */
+	EXPECT(&p, ALLOW, NR_MMAP, x + 0x20000000, M2, 3, huge, -1, 0);
+	EXPECT(&p, EPERM_RET, NR_MMAP, x + 0x20000000, M2 + 1, 3, huge, -1, 0);
+	/* A length whose rounding passes 2^64: the kernel's ENOMEM. */
+	EXPECT(&p, ALLOW, NR_MMAP, x, UINT64_MAX - G1, 3, huge, -1, 0);
+	/* mremap of a hugetlb source: both lengths round up. */
+	EXPECT(&p, EPERM_RET, NR_MREMAP, x, PG, PG, 3, x + G1, 0);
+	EXPECT(&p, EPERM_RET, NR_MREMAP, x - G1, PG, PG, 3, x, 0);
+	EXPECT(&p, ALLOW, NR_MREMAP, x - G1, PG, PG, 3, x + M2, 0);
+	EXPECT(&p, EPERM_RET, NR_MREMAP, x - G1, PG, PG, 3, x + 0x20200000, 0);
+	/* A shrink's tail ends at old_len rounded up. */
+	EXPECT(&p, EPERM_RET, NR_MREMAP, x + 0x20000000, 2 * M2, M2, 0, 0);
+	EXPECT(&p, ALLOW, NR_MREMAP, x + 0x20000000, 2 * PG, PG, 0, 0);
+	EXPECT(&p, EPERM_RET, NR_MREMAP, x + 0x20200000, 2 * PG, PG, 0, 0);
+	/* munmap, mprotect, madvise: the kernel rejects unaligned ends on
+	 * hugetlb (no rounding up). */
+	EXPECT(&p, ALLOW, NR_MUNMAP, x, PG, 0, 0, 0, 0);
+}
+
+/* The kernel unmaps a MREMAP_FIXED destination before it rejects a
+ * source whose old_len reaches past 2^64. */
+TEST_ONCE(filter_mremap_wrapping_source)
+{
+	static struct prog p;
+	uint64_t free_ = 0x20000;
+
+	compile_ok(&p, edge_ranges, NELEM(edge_ranges), MSEAL_BASE);
+	EXPECT(&p, EPERM_RET, NR_MREMAP, free_, (uint64_t)-PG, PG, 3, E_LO);
+	EXPECT(&p, EPERM_RET, NR_MREMAP, free_, (uint64_t)-PG - free_ + PG, PG,
+	       3, E_LO);
+	EXPECT(&p, EPERM_RET, NR_MREMAP, free_, UINT64_MAX, PG, 3, E_LO);
+	EXPECT(&p, ALLOW, NR_MREMAP, free_, (uint64_t)-PG, PG, 3,
+	       E_LO + PG * 2);
+	/* Without FIXED nothing is unmapped first. */
+	EXPECT(&p, ALLOW, NR_MREMAP, free_, (uint64_t)-PG, PG, 1, E_LO);
+}
+
+/* prctl(PR_SET_MM) moves the break around any range: refused with BASE. */
+TEST_ONCE(filter_prctl_set_mm)
+{
+	static struct prog p;
+
+	compile_ok(&p, edge_ranges, NELEM(edge_ranges), MSEAL_BASE);
+	EXPECT(&p, EPERM_RET, NR_PRCTL, 35, 14 /* PR_SET_MM_MAP */, 0, 0, 0, 0);
+	EXPECT(&p, EPERM_RET, NR_PRCTL, 35, 7 /* PR_SET_MM_BRK */, 0, 0, 0, 0);
+	EXPECT(&p, EPERM_RET, NR_PRCTL, 35ull | 1ull << 32, 14, 0, 0, 0, 0);
+	EXPECT(&p, ALLOW, NR_PRCTL, 35, 15 /* PR_SET_MM_MAP_SIZE */, 0, 0, 0,
+	       0);
+	EXPECT(&p, ALLOW, NR_PRCTL, 35, 15ull | 1ull << 32, 0, 0, 0, 0);
+	EXPECT(&p, ALLOW, NR_PRCTL, 15 /* PR_SET_NAME */, 0, 0, 0, 0, 0);
+	EXPECT(&p, ALLOW, NR_PRCTL, 36, 0, 0, 0, 0, 0);
+	compile_ok(&p, edge_ranges, NELEM(edge_ranges),
+		   MSEAL_PROT | MSEAL_DISCARD);
+	EXPECT(&p, ALLOW, NR_PRCTL, 35, 14, 0, 0, 0, 0);
+	CHECK(bpf_const_allow(p.insns, p.len, AUDIT_ARCH_X86_64, NR_PRCTL));
+}
+
+/* io_destroy and uselib unmap ranges a filter cannot see: refused with
+ * BASE, on every ABI. */
+TEST_ONCE(filter_io_destroy_uselib_refused)
+{
+	static struct prog p;
+	static const uint64_t none[6] = { 0 };
+	struct seccomp_data d;
+
+	compile_ok(&p, edge_ranges, NELEM(edge_ranges), MSEAL_BASE);
+	expect(&p, EPERM_RET, NR_IO_DESTROY, none, __LINE__);
+	expect(&p, EPERM_RET, NR_USELIB, none, __LINE__);
+	d = sd(AUDIT_ARCH_I386, 246, 0, 0, 0, 0, 0, 0);
+	CHECK(run(&p, &d) == EPERM_RET);
+	d = sd(AUDIT_ARCH_I386, 86, 0, 0, 0, 0, 0, 0);
+	CHECK(run(&p, &d) == EPERM_RET);
+	d = sd(AUDIT_ARCH_X86_64, NR_IO_DESTROY | (int)X32, 0, 0, 0, 0, 0, 0);
+	CHECK(run(&p, &d) == EPERM_RET);
+	compile_ok(&p, edge_ranges, NELEM(edge_ranges), MSEAL_PROT);
+	expect(&p, ALLOW, NR_IO_DESTROY, none, __LINE__);
+	CHECK(bpf_const_allow(p.insns, p.len, AUDIT_ARCH_X86_64, NR_USELIB));
+}
+
+/* A piece starting a growsdown mapping guards the pages it can gain. */
+TEST_ONCE(filter_growsdown_guard)
+{
+	static struct prog p;
+	static const struct msl_frange r[] = {
+		{ 0x7f0000000000, 0x7f0000001000, 0, 0, 0 },
+		{ 0x7f0000100000, 0x7f0000102000, MSL_FR_DISCARD, 0,
+		  0x7f0000010000 },
+		/* grow below the previous piece's end: clamped to it */
+		{ 0x7f0000200000, 0x7f0000201000, 0, 0, 0x7f0000000000 },
+	};
+
+	compile_ok(&p, r, NELEM(r), MSEAL_ALL);
+	EXPECT(&p, EPERM_RET, NR_MUNMAP, 0x7f00000ff000, PG, 0, 0, 0, 0);
+	EXPECT(&p, EPERM_RET, NR_MUNMAP, 0x7f0000010000, PG, 0, 0, 0, 0);
+	EXPECT(&p, ALLOW, NR_MUNMAP, 0x7f000000f000, PG, 0, 0, 0, 0);
+	EXPECT(&p, EPERM_RET, NR_MPROTECT, 0x7f00000ff000, PG, 1, 0, 0, 0);
+	EXPECT(&p, EPERM_RET, NR_MADVISE, 0x7f00000ff000, PG, 4, 0, 0, 0);
+	EXPECT(&p, ALLOW, NR_MADVISE, 0x7f000000f000, PG, 4, 0, 0, 0);
+	/* The third piece's guard starts at the second one's end. */
+	EXPECT(&p, EPERM_RET, NR_MUNMAP, 0x7f0000102000, PG, 0, 0, 0, 0);
+	EXPECT(&p, EPERM_RET, NR_MUNMAP, 0x7f00001ff000, PG, 0, 0, 0, 0);
+	EXPECT(&p, ALLOW, NR_MUNMAP, 0x7f0000001000, PG, 0, 0, 0, 0);
+	/* grow must be page-aligned. */
+	{
+		struct msl_frange bad = { 0x10000, 0x11000, 0, 0, 0x1 };
+
+		CHECK(msl_filter_compile(&bad, 1, MSEAL_ALL, p.insns,
+					 MSL_FILTER_MAX_INSNS) == -EINVAL);
+	}
+}
+
 TEST_ONCE(filter_shm_rfp_brk)
 {
 	static struct prog p;
@@ -606,12 +814,14 @@ TEST_ONCE(filter_shmdt_by_attach_address)
 	static struct prog p;
 	static const struct msl_frange r[] = {
 		/* the third page of a segment attached at 0x7f0000000000 */
-		{ 0x7f0000002000, 0x7f0000003000, MSL_FR_SHM, 0x7f0000000000 },
+		{ 0x7f0000002000, 0x7f0000003000, MSL_FR_SHM, 0x7f0000000000,
+		  0 },
 		/* a whole segment at 0x7f0000100000, in two pieces */
-		{ 0x7f0000100000, 0x7f0000101000, MSL_FR_SHM, 0x7f0000100000 },
+		{ 0x7f0000100000, 0x7f0000101000, MSL_FR_SHM, 0x7f0000100000,
+		  0 },
 		{ 0x7f0000101000, 0x7f0000102000, MSL_FR_SHM | MSL_FR_DISCARD,
-		  0x7f0000100000 },
-		{ 0x7f0000200000, 0x7f0000201000, 0, 0 },
+		  0x7f0000100000, 0 },
+		{ 0x7f0000200000, 0x7f0000201000, 0, 0, 0 },
 	};
 
 	compile_ok(&p, r, NELEM(r), MSEAL_ALL);
@@ -691,7 +901,7 @@ TEST_ONCE(filter_madvise_edges)
 /* No DISCARD range, no heap: madvise and brk are not even dispatched. */
 TEST_ONCE(filter_calls_without_their_ranges)
 {
-	static const struct msl_frange r[] = { { 0x10000, 0x20000, 0, 0 } };
+	static const struct msl_frange r[] = { { 0x10000, 0x20000, 0, 0, 0 } };
 	static struct prog p;
 
 	compile_ok(&p, r, 1, MSEAL_ALL);
@@ -725,12 +935,12 @@ TEST_ONCE(filter_other_syscalls_cached)
 TEST_ONCE(filter_abi_holes)
 {
 	static const struct msl_frange high[] = {
-		{ 0x555555554000, 0x555555556000, MSL_FR_DISCARD, 0 },
-		{ 0x555555560000, 0x555555561000, MSL_FR_HEAP, 0 },
+		{ 0x555555554000, 0x555555556000, MSL_FR_DISCARD, 0, 0 },
+		{ 0x555555560000, 0x555555561000, MSL_FR_HEAP, 0, 0 },
 	};
 	/* Above 4 GiB, within reach of a 32-bit start plus length. */
 	static const struct msl_frange mid[] = {
-		{ 0x100000000, 0x100001000, 0, 0 },
+		{ 0x100000000, 0x100001000, 0, 0, 0 },
 	};
 	static const int nr32[] = { 91,	 163, 90,  192, 398, 117, 397,
 				    257, 45,  125, 380, 219, 440, 20 };
@@ -791,15 +1001,16 @@ static struct msl_frange *plain_ranges(size_t n, uint64_t base, uint64_t stride,
 	CHECK(r);
 	for (size_t i = 0; i < n; i++)
 		r[i] = (struct msl_frange){ base + i * stride,
-					    base + i * stride + PG, flags, 0 };
+					    base + i * stride + PG, flags, 0,
+					    0 };
 	return r;
 }
 
 TEST_ONCE(filter_errors)
 {
 	static struct sock_filter out[MSL_FILTER_MAX_INSNS];
-	struct msl_frange r[2] = { { 0x10000, 0x20000, 0, 0 },
-				   { 0x30000, 0x40000, 0, 0 } };
+	struct msl_frange r[2] = { { 0x10000, 0x20000, 0, 0, 0 },
+				   { 0x30000, 0x40000, 0, 0, 0 } };
 	struct sock_filter *huge;
 	struct msl_frange *big;
 	int len;
@@ -813,10 +1024,10 @@ TEST_ONCE(filter_errors)
 	CHECK(msl_filter_compile(r, 2, MSEAL_ALL, out, NELEM(out)) == -EINVAL);
 	r[1].start = 0x40000; /* empty */
 	CHECK(msl_filter_compile(r, 2, MSEAL_ALL, out, NELEM(out)) == -EINVAL);
-	r[1] = (struct msl_frange){ 0x0, 0x1000, 0, 0 }; /* unsorted */
+	r[1] = (struct msl_frange){ 0x0, 0x1000, 0, 0, 0 }; /* unsorted */
 	CHECK(msl_filter_compile(r, 2, MSEAL_ALL, out, NELEM(out)) == -EINVAL);
 	/* Too small a buffer, then the right one. */
-	r[1] = (struct msl_frange){ 0x30000, 0x40000, 0, 0 };
+	r[1] = (struct msl_frange){ 0x30000, 0x40000, 0, 0, 0 };
 	len = msl_filter_compile(r, 2, MSEAL_ALL, out, NELEM(out));
 	CHECK(len > 0);
 	CHECK(msl_filter_compile(r, 2, MSEAL_ALL, out, (size_t)len - 1) ==
@@ -861,7 +1072,7 @@ TEST_ONCE(filter_adjacent_merge)
 {
 	static struct prog one, many;
 	struct msl_frange *r = plain_ranges(1000, 0x7f0000000000, PG, 0);
-	struct msl_frange whole = { r[0].start, r[999].end, 0, 0 };
+	struct msl_frange whole = { r[0].start, r[999].end, 0, 0, 0 };
 
 	compile_ok(&many, r, 1000, MSEAL_ALL);
 	compile_ok(&one, &whole, 1, MSEAL_ALL);
@@ -970,6 +1181,10 @@ static size_t random_ranges(struct msl_frange *r, size_t max)
 		r[n].start = cur;
 		r[n].end = cur + len;
 		r[n].flags = (unsigned int)below(8);
+		/* Sometimes a growsdown piece, down into the gap or past it. */
+		r[n].grow = below(6) ? 0 : cur - below(gap / PG + 3) * PG;
+		if (r[n].grow > cur)
+			r[n].grow = 0;
 		/* A segment attached at or below the piece. */
 		r[n].seg = (r[n].flags & MSL_FR_SHM) ?
 				   cur - PG * below(cur / PG < 4 ? 1 : 4) :
@@ -986,11 +1201,15 @@ static uint64_t pick_addr(const struct model *m)
 	const struct msl_frange *x = &m->r[below(m->n)];
 	uint64_t base;
 
-	switch (below(10)) {
+	switch (below(12)) {
 	case 0:
 		return rnd();
 	case 1:
 		return rnd() & ~(PG - 1);
+	case 10: /* huge page boundaries at or below a range */
+		base = below(2) ? x->start : x->end;
+		return (base & ~((below(2) ? 1ull << 30 : 2ull << 20) - 1)) -
+		       below(2) * (2ull << 20);
 	case 2:
 		return regions[below(NELEM(regions))] + (below(5) - 2) * PG;
 	case 3:
@@ -1036,7 +1255,9 @@ static uint64_t pick_flags(int nr)
 	static const uint64_t prot[] = { 0,	     1,		 3,
 					 7,	     0xf,	 0x10,
 					 0x01000001, 0x02000001, 0x03000001 };
-	static const uint64_t mmap_f[] = { 0x02, 0x12, 0x22, 0x32, 0x100012 };
+	static const uint64_t mmap_f[] = { 0x02,    0x12,	0x22,
+					   0x32,    0x100012,	0x40032,
+					   0x40012, 0x54040032, 0x78040032 };
 	static const uint64_t shm_f[] = { 0, 040000, 060000, 020000 };
 	static const uint64_t adv[] = { 4,   8, 9, 10, 18, 24,
 					102, 0, 3, 21, 5,  101 };
@@ -1068,7 +1289,8 @@ static const int x86_calls[] = {
 	NR_MMAP,	  NR_MPROTECT,	      NR_MUNMAP,
 	NR_BRK,		  NR_MREMAP,	      NR_MADVISE,
 	NR_SHMAT,	  NR_SHMDT,	      NR_REMAP_FILE_PAGES,
-	NR_PKEY_MPROTECT, NR_PROCESS_MADVISE,
+	NR_PKEY_MPROTECT, NR_PROCESS_MADVISE, NR_PRCTL,
+	NR_IO_DESTROY,	  NR_USELIB,
 };
 
 static void random_query(const struct prog *p, struct seccomp_data *d)
@@ -1111,6 +1333,14 @@ static void random_query(const struct prog *p, struct seccomp_data *d)
 	case NR_PROCESS_MADVISE:
 		d->args[3] = pick_flags(nr);
 		d->args[4] = below(4) ? 0 : rnd() >> below(64);
+		break;
+	case NR_PRCTL:
+		d->args[0] = below(2) ? 35 : below(3) ? 15 : rnd();
+		if (!below(4))
+			d->args[0] |= rnd() << 32;
+		d->args[1] = below(2) ? 14 + below(3) : rnd();
+		if (!below(4))
+			d->args[1] |= rnd() << 32;
 		break;
 	}
 	switch (below(24)) {
