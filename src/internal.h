@@ -90,6 +90,17 @@ void msl_seccomp_classes(uint64_t a, uint64_t b, unsigned int *all,
 			 unsigned int *any) MSL_HIDDEN;
 void msl_seccomp_stats(unsigned int *filters, size_t *insns) MSL_HIDDEN;
 /*
+ * Registers the backend's fork handlers, which hold its lock across
+ * fork(2) (once; the first use of the lock does it too).  Code that seals
+ * under a lock of its own and takes that lock in a prepare handler must
+ * call this first: prepare handlers run last-registered first, and must
+ * take the locks in the order a seal does.
+ */
+void msl_seccomp_fork_init(void) MSL_HIDDEN;
+/* Tests only: called inside msl_seccomp_seal() with the backend's lock
+ * held, before anything else. */
+extern void (*msl_seccomp_test_hook)(void) MSL_HIDDEN;
+/*
  * Compiles a batch as msl_seccomp_seal() would, installs nothing: copies
  * filter k (at most MSL_FILTER_MAX_INSNS instructions) to out and returns
  * its length; *nfilters is how many the batch needs.  0 when k is past the

@@ -48,10 +48,49 @@ struct record {
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
 static struct record *records;
 static size_t nrecords, records_cap;
 static size_t budget_used; /* upper bound of our filters' eBPF length */
 static unsigned int nfilters_installed;
+
+void (*msl_seccomp_test_hook)(void);
+
+/*
+ * fork(2) copies only the calling thread: a child forked while another
+ * thread holds lock (inside a seal, a query or a refusal) would find it
+ * held for ever, and its next seal would hang.  The prepare handler waits
+ * for the seal to end, so the child also inherits records that match its
+ * filters; nothing here forks or waits for another lock under lock, so
+ * this cannot deadlock.  (fork from a signal handler that interrupted a
+ * seal would: fork is not async-signal-safe once atfork handlers exist.)
+ */
+static void fork_prepare(void)
+{
+	pthread_mutex_lock(&lock);
+}
+
+static void fork_release(void)
+{
+	pthread_mutex_unlock(&lock);
+}
+
+static void fork_register(void)
+{
+	pthread_atfork(fork_prepare, fork_release, fork_release);
+}
+
+void msl_seccomp_fork_init(void)
+{
+	pthread_once(&fork_once, fork_register);
+}
+
+/* Takes lock; every taker goes through here. */
+static void lock_take(void)
+{
+	msl_seccomp_fork_init();
+	pthread_mutex_lock(&lock);
+}
 
 /* ---- the ranges of a batch ---------------------------------------- */
 
@@ -515,7 +554,9 @@ int msl_seccomp_seal(const struct mseal_span *spans, size_t n,
 	if (rc)
 		return rc;
 	if (m) {
-		pthread_mutex_lock(&lock);
+		lock_take();
+		if (msl_seccomp_test_hook)
+			msl_seccomp_test_hook();
 		rc = seal_locked(s, m, classes);
 		pthread_mutex_unlock(&lock);
 	}
@@ -566,7 +607,7 @@ void msl_seccomp_classes(uint64_t a, uint64_t b, unsigned int *all,
 
 	*all = MSEAL_ALL;
 	*any = 0;
-	pthread_mutex_lock(&lock);
+	lock_take();
 	while (pos < b) {
 		c = 0;
 		next = b;
@@ -592,7 +633,7 @@ void msl_seccomp_classes(uint64_t a, uint64_t b, unsigned int *all,
 
 void msl_seccomp_stats(unsigned int *filters, size_t *insns)
 {
-	pthread_mutex_lock(&lock);
+	lock_take();
 	*filters = nfilters_installed;
 	*insns = budget_used;
 	pthread_mutex_unlock(&lock);
@@ -679,7 +720,7 @@ MSL_EXPORT int mseal_refuse(unsigned int what)
 		return msl_fail(EINVAL);
 	if (!(msl_config()->kernel_flags & MSEAL_FEAT_SECCOMP))
 		return msl_fail(EOPNOTSUPP);
-	pthread_mutex_lock(&lock);
+	lock_take();
 	rc = refuse_locked(what);
 	pthread_mutex_unlock(&lock);
 	return rc ? msl_fail(-rc) : 0;
@@ -692,7 +733,7 @@ int msl_refuse_from_env(void)
 
 	if (!c->refuse || __atomic_load_n(&refuse_env_done, __ATOMIC_ACQUIRE))
 		return 0;
-	pthread_mutex_lock(&lock);
+	lock_take();
 	if (!refuse_env_done) {
 		rc = (c->kernel_flags & MSEAL_FEAT_SECCOMP) ?
 			     refuse_locked(c->refuse) :
