@@ -139,14 +139,17 @@ int mseal_probe(struct mseal_features *out);
 
 /*
  * mseal_refuse - opt-in refusal of calls that act on memory where a seccomp
- * filter cannot see them: io_uring_setup(2) (io_uring's IORING_OP_MADVISE
- * and friends) and userfaultfd(2).  Installs one seccomp filter answering
- * EPERM, for every thread; like a seal it cannot be undone.  Rings and
- * userfaultfd descriptors that exist already keep working, and
- * /dev/userfaultfd is not covered.  The environment variable MSEAL_REFUSE
- * ("io_uring", "userfaultfd", comma-separated) does the same at the
- * process's first seal.  Returns 0 or -errno (EINVAL for unknown bits,
- * EOPNOTSUPP without seccomp filters).
+ * filter cannot see them: io_uring_setup(2), io_uring_enter(2) and
+ * io_uring_register(2) (io_uring's IORING_OP_MADVISE and friends, also
+ * through rings made before the call or taken from another process) and
+ * userfaultfd(2).  Installs one seccomp filter answering EPERM, for every
+ * thread; like a seal it cannot be undone.  userfaultfd descriptors that
+ * exist already keep working, and /dev/userfaultfd is not covered.  The
+ * environment variable MSEAL_REFUSE ("io_uring", "userfaultfd",
+ * comma-separated) does the same at the process's first seal.  Returns 0
+ * or -errno (EINVAL for unknown bits, EOPNOTSUPP without seccomp filters,
+ * EBUSY while an io_uring submission thread (IORING_SETUP_SQPOLL), which
+ * needs no system call, runs in the process).
  */
 #define MSEAL_REFUSE_IO_URING 0x1u
 #define MSEAL_REFUSE_USERFAULTFD 0x2u

@@ -285,6 +285,7 @@ static long seccomp_install(const struct prog *p, unsigned long flags)
 
 struct trial {
 	const struct progs *ps;
+	const struct prog *first; /* installed before ps, or NULL */
 	int err;
 };
 
@@ -302,6 +303,10 @@ static int trial_fn(void *arg)
 		t->err = errno;
 		_exit(1);
 	}
+	if (t->first && seccomp_install(t->first, 0) != 0) {
+		t->err = errno;
+		_exit(1);
+	}
 	for (size_t i = 0; i < t->ps->n; i++) {
 		if (seccomp_install(&t->ps->p[i], 0) != 0) {
 			t->err = errno;
@@ -311,10 +316,10 @@ static int trial_fn(void *arg)
 	_exit(0);
 }
 
-static int trial_install(const struct progs *ps)
+static int trial_install(const struct progs *ps, const struct prog *first)
 {
 	static char stack[16384] __attribute__((aligned(16)));
-	struct trial t = { ps, EIO };
+	struct trial t = { ps, first, EIO };
 	int status;
 	pid_t pid;
 
@@ -394,6 +399,21 @@ static bool threads_have_own_filters(void)
 	return differ;
 }
 
+/* Whether this process has a thread besides the caller. */
+static bool other_threads(void)
+{
+	struct dirent *e;
+	int n = 0;
+	DIR *d = opendir("/proc/self/task");
+
+	if (!d)
+		return true;
+	while (n < 2 && (e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n > 1;
+}
+
 static int ensure_privilege(void)
 {
 	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 ||
@@ -429,6 +449,55 @@ static int install_all(const struct progs *ps)
 	return 0;
 }
 
+/*
+ * Everything that can make install_all(ps) fail, checked before it and
+ * before anything else changes: the budget, and, where no_new_privs has to
+ * be set (which cannot be undone) or sure is asked for (the caller is about
+ * to replace memory), the filters tried in a child, the other threads, and
+ * no_new_privs set.  With sure, TSYNC itself is tried too: an allow-all
+ * filter is installed for every thread (it costs 13 instructions of the
+ * budget and nothing at run time: the action cache skips it), so that the
+ * real filters meet threads already in step.  Afterwards install_all() can
+ * fail only if another thread installs a filter of its own in between.
+ */
+static int prepare_install(const struct progs *ps, bool sure)
+{
+	static struct sock_filter allow_all[1] = { BPF_STMT(
+		BPF_RET | BPF_K, SECCOMP_RET_ALLOW) };
+	struct prog sync = { allow_all, 1 };
+	struct progs one = { &sync, 1, 1 };
+	size_t need = 0;
+	bool need_nnp, threads;
+	int rc;
+
+	for (size_t i = 0; i < ps->n; i++)
+		need += msl_filter_ebpf_len(ps->p[i].insns, ps->p[i].len) +
+			BUDGET_PER_FILTER;
+	threads = sure && other_threads();
+	if (threads)
+		need += msl_filter_ebpf_len(allow_all, 1) + BUDGET_PER_FILTER;
+	if (budget_used + need > BUDGET_INSNS)
+		return -E2BIG;
+	/*
+	 * Several filters must all fit, or none go in: the budget is shared
+	 * with filters this library did not install, so they are tried in
+	 * a child that holds the same ones.
+	 */
+	need_nnp = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1 &&
+		   !msl_has_cap_sys_admin();
+	if (ps->n > 1 || need_nnp || sure) {
+		rc = trial_install(ps, threads ? &sync : NULL);
+		if (rc)
+			return rc;
+	}
+	if ((need_nnp || sure) && threads_have_own_filters())
+		return -EBUSY;
+	rc = ensure_privilege();
+	if (!rc && threads)
+		rc = install_all(&one);
+	return rc;
+}
+
 /* Room for extra more records, so that recording cannot fail later. */
 static int records_reserve(size_t extra)
 {
@@ -452,8 +521,6 @@ static int seal_locked(const struct span64 *spans, size_t n,
 {
 	struct pieces p;
 	struct progs ps = { 0 };
-	size_t need = 0;
-	bool need_nnp;
 	int rc;
 
 	rc = collect(spans, n, &p);
@@ -464,34 +531,10 @@ static int seal_locked(const struct span64 *spans, size_t n,
 	rc = compile_split(p.r, p.n, classes, &ps);
 	if (rc)
 		goto out;
-	for (size_t i = 0; i < ps.n; i++)
-		need += msl_filter_ebpf_len(ps.p[i].insns, ps.p[i].len) +
-			BUDGET_PER_FILTER;
-	if (budget_used + need > BUDGET_INSNS) {
-		rc = -E2BIG;
-		goto out;
-	}
 	/* The record table grows first: after the filters nothing may fail. */
 	rc = records_reserve(p.n);
-	if (rc)
-		goto out;
-	/*
-	 * Several filters must all fit, or none go in.  And setting
-	 * no_new_privs cannot be undone, so before it the filters are tried
-	 * and the threads checked, lest it be set for a seal that fails.
-	 */
-	need_nnp = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1 &&
-		   !msl_has_cap_sys_admin();
-	if (ps.n > 1 || need_nnp) {
-		rc = trial_install(&ps);
-		if (rc)
-			goto out;
-	}
-	if (need_nnp && threads_have_own_filters()) {
-		rc = -EBUSY;
-		goto out;
-	}
-	rc = ensure_privilege();
+	if (!rc)
+		rc = prepare_install(&ps, false);
 	if (!rc)
 		rc = install_all(&ps);
 	for (size_t i = 0; !rc && i < p.n; i++)
@@ -641,7 +684,16 @@ void msl_seccomp_stats(unsigned int *filters, size_t *insns)
 
 /* ---- opt-in refusals ------------------------------------------------ */
 
-#define NR_IO_URING_SETUP 425u /* x86-64 and i386 */
+/*
+ * io_uring_setup, io_uring_enter and io_uring_register are 425-427 on
+ * x86-64, x32 and i386 alike.  Refusing setup alone is not enough: a ring
+ * made before the refusal, inherited across fork or exec, passed over a
+ * unix socket or taken with pidfd_getfd(2) would still run
+ * IORING_OP_MADVISE on sealed memory; without io_uring_enter it gets no
+ * new requests, without io_uring_register no new buffers or files.
+ */
+#define NR_IO_URING_FIRST 425u
+#define NR_IO_URING_LAST 427u
 #define NR_USERFAULTFD 323u
 #define NR32_USERFAULTFD 374u
 
@@ -649,47 +701,59 @@ static bool refuse_env_done;
 
 /*
  * One architecture's part of the refusal program, at f[at]: jeq arch (or
- * skip the part), ld nr, jeq each of nrs -> the EPERM at f[eperm], ret
- * ALLOW.  Returns the index after it.
+ * skip the part), ld nr (and the x32 bit cleared: x32 numbers are refused
+ * alike), the io_uring numbers as one interval, userfaultfd's number, each
+ * to the EPERM at f[eperm], ret ALLOW.  Returns the index after it.  Only
+ * instructions the kernel's action cache can evaluate (ld, and, jeq, jgt,
+ * jge, ret), so every other system call stays cached as allowed.
  */
 static size_t refuse_arch(struct sock_filter *f, size_t at, uint32_t arch,
-			  const uint32_t *nrs, size_t n, size_t eperm)
+			  unsigned int what, bool x32, uint32_t uffd_nr,
+			  size_t eperm)
 {
+	size_t len = 3 + x32 + ((what & MSEAL_REFUSE_IO_URING) ? 2 : 0) +
+		     ((what & MSEAL_REFUSE_USERFAULTFD) ? 1 : 0);
+
 	f[at] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arch, 0,
-					     (uint8_t)(n + 2));
+					     (uint8_t)(len - 1));
 	at++;
 	f[at++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0);
-	for (size_t i = 0; i < n; i++, at++)
+	if (x32)
+		f[at++] = (struct sock_filter)BPF_STMT(
+			BPF_ALU | BPF_AND | BPF_K, ~0x40000000u);
+	if (what & MSEAL_REFUSE_IO_URING) {
+		f[at] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K,
+						     NR_IO_URING_LAST, 1, 0);
+		at++;
 		f[at] = (struct sock_filter)BPF_JUMP(
-			BPF_JMP | BPF_JEQ | BPF_K, nrs[i],
+			BPF_JMP | BPF_JGE | BPF_K, NR_IO_URING_FIRST,
 			(uint8_t)(eperm - at - 1), 0);
+		at++;
+	}
+	if (what & MSEAL_REFUSE_USERFAULTFD) {
+		f[at] = (struct sock_filter)BPF_JUMP(
+			BPF_JMP | BPF_JEQ | BPF_K, uffd_nr,
+			(uint8_t)(eperm - at - 1), 0);
+		at++;
+	}
 	f[at++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
 					       SECCOMP_RET_ALLOW);
 	return at;
 }
 
-/* ld arch; for x86-64 (x32 numbers too) and i386: refused numbers. */
+/* ld arch; the x86-64 (with x32) part, the i386 part, ALLOW, EPERM: at
+ * most 16 instructions. */
 size_t msl_refuse_program(unsigned int what, struct sock_filter *f)
 {
-	uint32_t nr64[4], nr32[2];
-	size_t n64 = 0, n32 = 0, at, eperm;
+	size_t body = ((what & MSEAL_REFUSE_IO_URING) ? 2 : 0) +
+		      ((what & MSEAL_REFUSE_USERFAULTFD) ? 1 : 0);
+	size_t eperm = 1 + (body + 4) + (body + 3) + 1, at;
 
-	if (what & MSEAL_REFUSE_IO_URING) {
-		nr64[n64++] = NR_IO_URING_SETUP;
-		nr64[n64++] = NR_IO_URING_SETUP | 0x40000000u;
-		nr32[n32++] = NR_IO_URING_SETUP;
-	}
-	if (what & MSEAL_REFUSE_USERFAULTFD) {
-		nr64[n64++] = NR_USERFAULTFD;
-		nr64[n64++] = NR_USERFAULTFD | 0x40000000u;
-		nr32[n32++] = NR32_USERFAULTFD;
-	}
-	/* ld arch, two parts of n + 3 each, ALLOW for any other arch, then
-	 * the EPERM. */
-	eperm = 1 + (n64 + 3) + (n32 + 3) + 1;
 	f[0] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 4);
-	at = refuse_arch(f, 1, AUDIT_ARCH_X86_64, nr64, n64, eperm);
-	at = refuse_arch(f, at, AUDIT_ARCH_I386, nr32, n32, eperm);
+	at = refuse_arch(f, 1, AUDIT_ARCH_X86_64, what, true, NR_USERFAULTFD,
+			 eperm);
+	at = refuse_arch(f, at, AUDIT_ARCH_I386, what, false, NR32_USERFAULTFD,
+			 eperm);
 	f[at++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
 					       SECCOMP_RET_ALLOW);
 	f[at++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
@@ -697,18 +761,66 @@ size_t msl_refuse_program(unsigned int what, struct sock_filter *f)
 	return at;
 }
 
+/*
+ * Whether an io_uring submission thread (IORING_SETUP_SQPOLL) may run in
+ * this process: an I/O thread (PF_IO_WORKER in the flags of its stat) that
+ * is not an io-wq worker ("iou-wrk-PID").  The submission thread names
+ * itself "iou-sqp-PID" once it runs, so a nameless I/O thread counts too.
+ * It takes requests from its ring's shared memory with no system call of
+ * the process, so refusing io_uring_enter does not stop it.  Its requests
+ * act on this process's memory only: the kernel lets rings share a
+ * submission thread only within one thread group.  (io-wq workers run
+ * requests already submitted, and take no new ones.)
+ */
+static bool sqpoll_thread_running(void)
+{
+	char path[300], buf[512], *p;
+	unsigned long flags;
+	struct dirent *e;
+	bool found = false;
+	ssize_t n;
+	DIR *d;
+	int fd;
+
+	d = opendir("/proc/self/task");
+	if (!d)
+		return false;
+	while (!found && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/stat",
+			 e->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		/* "TID (comm) S ppid pgrp session tty tpgid flags ..." */
+		p = strrchr(buf, ')');
+		if (strstr(buf, "(iou-wrk-") || !p ||
+		    sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1)
+			continue;
+		found = flags & 0x10; /* PF_IO_WORKER */
+	}
+	closedir(d);
+	return found;
+}
+
 static int refuse_locked(unsigned int what)
 {
 	struct sock_filter f[16];
 	struct prog p = { f, 0 };
 	struct progs ps = { &p, 1, 1 };
-	size_t need;
+	int rc;
 
+	if ((what & MSEAL_REFUSE_IO_URING) && sqpoll_thread_running())
+		return -EBUSY;
 	p.len = (unsigned short)msl_refuse_program(what, f);
-	need = msl_filter_ebpf_len(f, p.len) + BUDGET_PER_FILTER;
-	if (budget_used + need > BUDGET_INSNS)
-		return -E2BIG;
-	return ensure_privilege() ?: install_all(&ps);
+	rc = prepare_install(&ps, false);
+	return rc ?: install_all(&ps);
 }
 
 MSL_EXPORT int mseal_refuse(unsigned int what)
