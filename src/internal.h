@@ -90,6 +90,27 @@ void msl_seccomp_classes(uint64_t a, uint64_t b, unsigned int *all,
 			 unsigned int *any) MSL_HIDDEN;
 void msl_seccomp_stats(unsigned int *filters, size_t *insns) MSL_HIDDEN;
 /*
+ * A seccomp seal of one range prepared before the memory changes, for
+ * mseal_mmap(MAP_FIXED) and mseal_mprotect(): everything that can fail
+ * (/proc, compiling, the budget with every filter of the thread counted,
+ * the other threads' filters, TSYNC) is done by prepare, which returns
+ * with the backend's lock held; the caller then changes the memory and
+ * calls commit (it installs: 0, or -errno only if another thread installed
+ * a filter of its own in between) or abort.  _new seals a mapping about to
+ * be made, whose kind the caller gives (discard: private anonymous and not
+ * writable); _prot the mappings there, about to get protection prot.
+ * 0 or -errno, with nothing changed and the lock free on error.
+ */
+struct msl_seccomp_prep;
+int msl_seccomp_prepare_new(uint64_t start, uint64_t end, unsigned int classes,
+			    bool discard,
+			    struct msl_seccomp_prep **out) MSL_HIDDEN;
+int msl_seccomp_prepare_prot(uint64_t start, uint64_t end, unsigned int classes,
+			     int prot,
+			     struct msl_seccomp_prep **out) MSL_HIDDEN;
+int msl_seccomp_commit(struct msl_seccomp_prep *prep) MSL_HIDDEN;
+void msl_seccomp_abort(struct msl_seccomp_prep *prep) MSL_HIDDEN;
+/*
  * Registers the backend's fork handlers, which hold its lock across
  * fork(2) (once; the first use of the lock does it too).  Code that seals
  * under a lock of its own and takes that lock in a prepare handler must

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -111,6 +112,7 @@ struct pieces {
 	struct msl_frange *r;
 	size_t n, cap;
 	uint64_t covered; /* everything below is accounted for */
+	int prot;	  /* the protection the pieces will have, or -1 */
 	int err;
 };
 
@@ -118,9 +120,11 @@ struct pieces {
  * What the kernel's can_madvise_modify() protects: private anonymous
  * memory (no file, no special mapping) that is not writable.
  */
-static unsigned int vma_flags(const struct msl_vma *v)
+static unsigned int vma_flags(const struct msl_vma *v, int prot)
 {
 	bool private = !(v->flags & MSL_VMA_SHARED);
+	bool writable = prot < 0 ? (v->flags & MSL_VMA_WRITE) != 0 :
+				   (prot & PROT_WRITE) != 0;
 	/* A private /dev/zero mapping is anonymous memory (mmap_zero()). */
 	bool anon = private &&
 		    ((v->inode == 0 &&
@@ -130,7 +134,7 @@ static unsigned int vma_flags(const struct msl_vma *v)
 		     strcmp(v->path, "/dev/zero") == 0);
 	unsigned int f = 0;
 
-	if (anon && !(v->flags & MSL_VMA_WRITE))
+	if (anon && !writable)
 		f |= MSL_FR_DISCARD;
 	if (strcmp(v->path, "[heap]") == 0)
 		f |= MSL_FR_HEAP;
@@ -182,7 +186,7 @@ static int piece_fn(const struct msl_vma *v, void *arg)
 				return 1;
 			}
 			/* A segment's mappings carry their offset in it. */
-			f = vma_flags(v);
+			f = vma_flags(v, p->prot);
 			p->err = add_piece(
 				p, s, e, f,
 				(f & MSL_FR_SHM) ? v->start - v->offset : 0);
@@ -201,14 +205,19 @@ static int piece_fn(const struct msl_vma *v, void *arg)
 	return 1;
 }
 
-/* Splits the batch into pieces with the facts the compiler needs. */
-static int collect(const struct span64 *spans, size_t n, struct pieces *p)
+/*
+ * Splits the batch into pieces with the facts the compiler needs; prot,
+ * when not -1, is the protection they are about to get (mseal_mprotect).
+ */
+static int collect(const struct span64 *spans, size_t n, int prot,
+		   struct pieces *p)
 {
 	int rc;
 
 	memset(p, 0, sizeof(*p));
 	p->spans = spans;
 	p->nspans = n;
+	p->prot = prot;
 	rc = msl_maps_read("/proc/self/maps", piece_fn, p);
 	if (rc < 0)
 		return rc == -EPROTO ? -EIO : rc;
@@ -453,12 +462,14 @@ static int install_all(const struct progs *ps)
  * Everything that can make install_all(ps) fail, checked before it and
  * before anything else changes: the budget, and, where no_new_privs has to
  * be set (which cannot be undone) or sure is asked for (the caller is about
- * to replace memory), the filters tried in a child, the other threads, and
- * no_new_privs set.  With sure, TSYNC itself is tried too: an allow-all
- * filter is installed for every thread (it costs 13 instructions of the
- * budget and nothing at run time: the action cache skips it), so that the
- * real filters meet threads already in step.  Afterwards install_all() can
- * fail only if another thread installs a filter of its own in between.
+ * to replace memory), the filters tried in a child and the other threads.
+ * With sure, in a process with other threads, TSYNC itself is tried too:
+ * an allow-all filter is installed for every thread (no_new_privs set for
+ * it; it costs 13 instructions of the budget and nothing at run time: the
+ * action cache skips it), so that the real filters meet threads already in
+ * step.  Otherwise the caller sets no_new_privs, with ensure_privilege(),
+ * just before install_all().  Afterwards install_all() can fail only if
+ * another thread installs a filter of its own in between.
  */
 static int prepare_install(const struct progs *ps, bool sure)
 {
@@ -492,10 +503,10 @@ static int prepare_install(const struct progs *ps, bool sure)
 	}
 	if ((need_nnp || sure) && threads_have_own_filters())
 		return -EBUSY;
+	if (!threads)
+		return 0;
 	rc = ensure_privilege();
-	if (!rc && threads)
-		rc = install_all(&one);
-	return rc;
+	return rc ?: install_all(&one);
 }
 
 /* Room for extra more records, so that recording cannot fail later. */
@@ -523,7 +534,7 @@ static int seal_locked(const struct span64 *spans, size_t n,
 	struct progs ps = { 0 };
 	int rc;
 
-	rc = collect(spans, n, &p);
+	rc = collect(spans, n, -1, &p);
 	if (rc)
 		goto out;
 	if (!p.n)
@@ -536,7 +547,7 @@ static int seal_locked(const struct span64 *spans, size_t n,
 	if (!rc)
 		rc = prepare_install(&ps, false);
 	if (!rc)
-		rc = install_all(&ps);
+		rc = ensure_privilege() ?: install_all(&ps);
 	for (size_t i = 0; !rc && i < p.n; i++)
 		records[nrecords++] =
 			(struct record){ p.r[i].start, p.r[i].end, classes };
@@ -544,6 +555,132 @@ out:
 	progs_free(&ps);
 	free(p.r);
 	return rc;
+}
+
+/* ---- a seal prepared before the memory changes ---------------------- */
+
+struct msl_seccomp_prep {
+	struct pieces p;
+	struct progs ps;
+	unsigned int classes;
+	struct span64 span;
+};
+
+/* Compiles and checks everything for the pieces; lock is held. */
+static int prepare(struct msl_seccomp_prep *prep, struct msl_seccomp_prep **out)
+{
+	struct msl_seccomp_prep *copy = NULL;
+	int rc;
+
+	rc = compile_split(prep->p.r, prep->p.n, prep->classes, &prep->ps);
+	if (!rc)
+		rc = records_reserve(prep->p.n);
+	if (!rc)
+		rc = prepare_install(&prep->ps, true);
+	if (!rc) {
+		copy = malloc(sizeof(*copy));
+		rc = copy ? 0 : -EAGAIN;
+	}
+	if (rc) {
+		pthread_mutex_unlock(&lock);
+		progs_free(&prep->ps);
+		free(prep->p.r);
+		return rc;
+	}
+	*copy = *prep;
+	copy->p.spans = NULL; /* pointed into the caller's frame */
+	*out = copy;
+	return 0;
+}
+
+int msl_seccomp_prepare_new(uint64_t start, uint64_t end, unsigned int classes,
+			    bool discard, struct msl_seccomp_prep **out)
+{
+	struct msl_seccomp_prep prep = { .classes = classes,
+					 .span = { start, end } };
+	int rc;
+
+	rc = add_piece(&prep.p, start, end, discard ? MSL_FR_DISCARD : 0, 0);
+	if (rc) {
+		free(prep.p.r);
+		return rc;
+	}
+	lock_take();
+	return prepare(&prep, out);
+}
+
+int msl_seccomp_prepare_prot(uint64_t start, uint64_t end, unsigned int classes,
+			     int prot, struct msl_seccomp_prep **out)
+{
+	struct msl_seccomp_prep prep = { .classes = classes,
+					 .span = { start, end } };
+	int rc;
+
+	lock_take();
+	rc = collect(&prep.span, 1, prot, &prep.p);
+	if (!rc && !prep.p.n)
+		rc = -ENOMEM;
+	if (rc) {
+		pthread_mutex_unlock(&lock);
+		free(prep.p.r);
+		return rc;
+	}
+	return prepare(&prep, out);
+}
+
+static bool same_progs(const struct progs *a, const struct progs *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->p[i].len != b->p[i].len ||
+		    memcmp(a->p[i].insns, b->p[i].insns,
+			   a->p[i].len * sizeof(a->p[i].insns[0])))
+			return false;
+	return true;
+}
+
+/*
+ * The prepared filter was compiled from a prediction of the memory's
+ * facts; the one installed is compiled from what /proc/self/maps shows
+ * now, like any seal's.  They match unless the prediction missed a fact
+ * (a mapping that can grow down, one inside the brk area, another
+ * thread's change): then the new filter goes in after the usual checks,
+ * which can fail only in such a case.
+ */
+int msl_seccomp_commit(struct msl_seccomp_prep *prep)
+{
+	struct pieces now;
+	struct progs ps = { 0 };
+	const struct pieces *use = &prep->p;
+	const struct progs *prog = &prep->ps;
+	int rc = 0;
+
+	if (collect(&prep->span, 1, -1, &now) == 0 && now.n &&
+	    compile_split(now.r, now.n, prep->classes, &ps) == 0 &&
+	    !same_progs(&ps, &prep->ps)) {
+		use = &now;
+		prog = &ps;
+		rc = records_reserve(now.n) ?: prepare_install(&ps, false);
+	}
+	if (!rc)
+		rc = ensure_privilege() ?: install_all(prog);
+	for (size_t i = 0; !rc && i < use->n; i++)
+		records[nrecords++] =
+			(struct record){ use->r[i].start, use->r[i].end,
+					 prep->classes };
+	progs_free(&ps);
+	free(now.r);
+	msl_seccomp_abort(prep);
+	return rc;
+}
+
+void msl_seccomp_abort(struct msl_seccomp_prep *prep)
+{
+	pthread_mutex_unlock(&lock);
+	progs_free(&prep->ps);
+	free(prep->p.r);
+	free(prep);
 }
 
 /*
@@ -622,7 +759,7 @@ int msl_seccomp_preview(const struct mseal_span *spans, size_t n,
 	if (rc)
 		return rc;
 	if (m)
-		rc = collect(s, m, &p);
+		rc = collect(s, m, -1, &p);
 	if (!rc && p.n)
 		rc = compile_split(p.r, p.n, classes, &ps);
 	if (!rc) {
@@ -820,7 +957,7 @@ static int refuse_locked(unsigned int what)
 		return -EBUSY;
 	p.len = (unsigned short)msl_refuse_program(what, f);
 	rc = prepare_install(&ps, false);
-	return rc ?: install_all(&ps);
+	return rc ?: ensure_privilege() ?: install_all(&ps);
 }
 
 MSL_EXPORT int mseal_refuse(unsigned int what)

@@ -13,11 +13,14 @@
  */
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/io_uring.h>
+#include <linux/seccomp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -373,4 +376,115 @@ TEST(refuse_io_uring_with_a_polling_ring_is_ebusy)
 		usleep(1000);
 	CHECK_OK(mseal_refuse(MSEAL_REFUSE_IO_URING));
 	CHECK_SYS_ERR(syscall(NR_IO_URING_SETUP, 4, &p), EPERM);
+}
+
+/* ---- map or protect and seal: all or nothing ------------------------- */
+
+/*
+ * Seals one page at a time until the seccomp budget runs out (E2BIG) or
+ * max seals went in (the kernel's seals cost nothing).  Returns how many
+ * failed: 0 or 1.
+ */
+static int spend_budget(size_t pg, int max)
+{
+	char *pool = map_anon(2 * (size_t)max, RO);
+	int rc = 0;
+
+	for (int i = 0; i < max && !rc; i++)
+		rc = mseal_range(pool + 2 * (size_t)i * pg, pg, MSEAL_ALL);
+	if (rc && rc != -E2BIG)
+		FAIL("filling the budget: %s", strerror(-rc));
+	return rc != 0;
+}
+
+/*
+ * mseal_mmap(MAP_FIXED) replaces the caller's mapping: a seal that cannot
+ * be made must be known before, so that the data stay (it used to map,
+ * fail with E2BIG and unmap, leaving a hole).
+ */
+TEST(mmap_fixed_without_budget_keeps_the_data)
+{
+	size_t pg = ctx->page;
+	char *data = filled(1, RW, 'd'), *ctl = filled(1, RW, 'c'), *p;
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
+
+	/* Control, with budget: the mapping is replaced and sealed. */
+	p = mseal_mmap(ctl, pg, RO, flags, -1, 0, MSEAL_ALL);
+	CHECK(p == ctl && all_bytes(ctl, pg, 0));
+	CHECK(prot_refused(ctl, pg, RO));
+	if (!spend_budget(pg, 1000)) {
+		CHECK(backend_is_native());
+		p = mseal_mmap(data, pg, RO, flags, -1, 0, MSEAL_ALL);
+		CHECK(p == data && all_bytes(data, pg, 0));
+		return;
+	}
+	errno = 0;
+	p = mseal_mmap(data, pg, RO, flags, -1, 0, MSEAL_ALL);
+	CHECK(p == MAP_FAILED && errno == E2BIG);
+	CHECK(page_mapped(data) && all_bytes(data, pg, 'd'));
+	data[0] = 'w'; /* still the caller's writable page */
+	CHECK(!prot_refused(data, pg, RW));
+}
+
+/* The same for mseal_mprotect(): the protection stays as it was. */
+TEST(mprotect_without_budget_changes_nothing)
+{
+	size_t pg = ctx->page;
+	char *data = filled(1, RW, 'd'), *ctl = filled(1, RW, 'c');
+
+	CHECK_OK(mseal_mprotect(ctl, pg, RO, MSEAL_ALL));
+	CHECK(prot_refused(ctl, pg, RO));
+	if (!spend_budget(pg, 1000)) {
+		CHECK(backend_is_native());
+		CHECK_OK(mseal_mprotect(data, pg, RO, MSEAL_ALL));
+		return;
+	}
+	CHECK_ERR(mseal_mprotect(data, pg, RO, MSEAL_ALL), E2BIG);
+	data[0] = 'w'; /* still writable */
+	CHECK(!prot_refused(data, pg, RW));
+}
+
+static void install_allow_filter(size_t len)
+{
+	struct sock_filter *f = calloc(len, sizeof(*f));
+	struct sock_fprog fp = { (unsigned short)len, f };
+
+	CHECK(f != NULL);
+	for (size_t i = 0; i + 1 < len; i++)
+		f[i] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+						    0);
+	f[len - 1] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+						  SECCOMP_RET_ALLOW);
+	CHECK_SYS_OK(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
+	CHECK_SYS_OK(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp));
+	free(f);
+}
+
+/*
+ * Filters the library did not install share the budget, out of its
+ * count: the filter is tried in a child holding the same filters before
+ * the mapping is replaced.
+ */
+TEST(mmap_fixed_with_foreign_filters_keeps_the_data)
+{
+	size_t pg = ctx->page;
+	char *data = filled(1, RW, 'd'), *ctl = filled(1, RW, 'c'), *p;
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
+
+	/* 8 * (4000 + overhead) leave less than a seal's filter needs. */
+	for (int i = 0; i < 8; i++)
+		install_allow_filter(4000);
+	/* Control: a mapping with no seal to install is replaced. */
+	p = mmap(ctl, pg, RO, flags, -1, 0);
+	CHECK(p == ctl && all_bytes(ctl, pg, 0));
+	errno = 0;
+	p = mseal_mmap(data, pg, RO, flags, -1, 0, MSEAL_ALL);
+	if (backend_is_native()) {
+		CHECK(p == data && all_bytes(data, pg, 0));
+		CHECK(prot_refused(data, pg, RO));
+		return;
+	}
+	CHECK(p == MAP_FAILED && errno == E2BIG);
+	CHECK(page_mapped(data) && all_bytes(data, pg, 'd'));
+	CHECK(!prot_refused(data, pg, RW));
 }
