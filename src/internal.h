@@ -90,6 +90,14 @@ void msl_seccomp_classes(uint64_t a, uint64_t b, unsigned int *all,
 			 unsigned int *any) MSL_HIDDEN;
 void msl_seccomp_stats(unsigned int *filters, size_t *insns) MSL_HIDDEN;
 /*
+ * When this thread holds seccomp filters this process image did not
+ * install (after execve(2), say), the classes those and ours refuse on
+ * every page of [a, b), found by asking them with calls that change
+ * nothing (seccomp.c says which); 0 otherwise.  A sound under-estimate:
+ * DISCARD is found only on private BASE-sealed memory.
+ */
+unsigned int msl_seccomp_probe_classes(uint64_t a, uint64_t b) MSL_HIDDEN;
+/*
  * A seccomp seal of one range prepared before the memory changes, for
  * mseal_mmap(MAP_FIXED) and mseal_mprotect(): everything that can fail
  * (/proc, compiling, the budget with every filter of the thread counted,

@@ -819,6 +819,135 @@ void msl_seccomp_stats(unsigned int *filters, size_t *insns)
 	pthread_mutex_unlock(&lock);
 }
 
+/* ---- asking the filters themselves --------------------------------- */
+
+/*
+ * Whether this thread holds seccomp filters this process image did not
+ * install: those of the program before execve(2) (filters survive it, the
+ * records do not), or of whoever started the process.
+ */
+static bool foreign_filters(void)
+{
+	char buf[4096], *l;
+	unsigned int mine;
+	long theirs = -1, mode = -1;
+	ssize_t n;
+	int fd = open("/proc/thread-self/status", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	l = strstr(buf, "\nSeccomp_filters:");
+	if (l)
+		theirs = strtol(l + 17, NULL, 10);
+	l = strstr(buf, "\nSeccomp:");
+	if (l)
+		mode = strtol(l + 9, NULL, 10);
+	lock_take();
+	mine = nfilters_installed;
+	pthread_mutex_unlock(&lock);
+	if (theirs < 0) /* before Linux 5.9: only the mode */
+		return mode == 2 && mine == 0;
+	return theirs > (long)mine;
+}
+
+/*
+ * The probes: calls that every libmseal filter judges by their range, and
+ * that change nothing if let through, whatever lies there:
+ * - PROT: pkey_mprotect(a, len, PROT_READ, INT_MAX).  The kernel checks
+ *   that the key is allocated before it looks at a mapping, and INT_MAX
+ *   never is (EINVAL); the filter judges pkey_mprotect by its range and
+ *   protection only, and answers EPERM where a PROT seal lies.
+ * - BASE: mremap(a, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, a).  The
+ *   kernel refuses a destination that overlaps the source (EINVAL), or a
+ *   hole at a (EFAULT), before it moves or unmaps anything; the filter
+ *   answers EPERM where a page of the source is BASE-sealed.
+ * - DISCARD: madvise(a, len, MADV_REMOVE).  The kernel punches a hole only
+ *   in a shared writable mapping and answers EINVAL or EACCES for private
+ *   ones; the filter answers EPERM where a discard-protected piece lies.
+ *   Only asked where every page is private and BASE-sealed, so that no
+ *   shared mapping can have been put there meanwhile.
+ * EPERM from anything else (a policy refusing the call outright) would be
+ * misread, so each probe is first asked at address 0, which nothing can
+ * map or seal: a probe that answers EPERM there is not used.
+ */
+enum { PROBE_PROT, PROBE_BASE, PROBE_DISCARD };
+
+static bool probe(int kind, uint64_t a, uint64_t len)
+{
+	long rc;
+
+	switch (kind) {
+	case PROBE_PROT:
+		rc = syscall(SYS_pkey_mprotect, a, len, PROT_READ, 0x7fffffff);
+		break;
+	case PROBE_BASE:
+		rc = syscall(SYS_mremap, a, len, len,
+			     MREMAP_MAYMOVE | MREMAP_FIXED, a);
+		break;
+	default:
+		rc = syscall(SYS_madvise, a, len, MADV_REMOVE);
+		break;
+	}
+	return rc == -1 && errno == EPERM;
+}
+
+/* Whether every page of [a, b) answers EPERM: halves, as long as needed. */
+static bool probe_all(int kind, uint64_t a, uint64_t b, uint64_t page)
+{
+	uint64_t mid;
+
+	if (!probe(kind, a, b - a))
+		return false;
+	if (b - a <= page)
+		return true;
+	mid = a + (b - a) / page / 2 * page;
+	return probe_all(kind, a, mid, page) && probe_all(kind, mid, b, page);
+}
+
+struct private_scan {
+	uint64_t a, b;
+	bool all_private;
+};
+
+static int private_fn(const struct msl_vma *v, void *arg)
+{
+	struct private_scan *s = arg;
+
+	if (!msl_vma_is_real(v) || v->end <= s->a)
+		return 0;
+	if (v->start >= s->b)
+		return 1;
+	if (v->flags & MSL_VMA_SHARED)
+		s->all_private = false;
+	return !s->all_private;
+}
+
+unsigned int msl_seccomp_probe_classes(uint64_t a, uint64_t b)
+{
+	struct private_scan ps = { a, b, true };
+	uint64_t page = msl_page_size();
+	unsigned int c = 0;
+	int saved = errno;
+
+	if (a >= b || !foreign_filters())
+		return 0;
+	if (!probe(PROBE_PROT, 0, page) && probe_all(PROBE_PROT, a, b, page))
+		c |= MSEAL_PROT;
+	if (!probe(PROBE_BASE, 0, page) && probe_all(PROBE_BASE, a, b, page))
+		c |= MSEAL_BASE;
+	if ((c & MSEAL_BASE) && !probe(PROBE_DISCARD, 0, page) &&
+	    msl_maps_read("/proc/self/maps", private_fn, &ps) >= 0 &&
+	    ps.all_private && probe_all(PROBE_DISCARD, a, b, page))
+		c |= MSEAL_DISCARD;
+	errno = saved;
+	return c;
+}
+
 /* ---- opt-in refusals ------------------------------------------------ */
 
 /*

@@ -488,3 +488,107 @@ TEST(mmap_fixed_with_foreign_filters_keeps_the_data)
 	CHECK(page_mapped(data) && all_bytes(data, pg, 'd'));
 	CHECK(!prot_refused(data, pg, RW));
 }
+
+/* ---- mseal_query after execve ---------------------------------------- */
+
+/*
+ * This file's own exec helper, run before main when the test binary is
+ * started as "mseal-tests --query-after-exec ADDR LEN" (hex): maps the
+ * old range again (and a page below it, a hole before execve) and prints
+ * "full C page C wider C control C", the classes mseal_query() gives for
+ * the range, its second page, the range with the page below, and a fresh
+ * page elsewhere.
+ */
+static void print_query_after_exec(unsigned long addr, unsigned long len)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	int fl = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE;
+	unsigned int c[4] = { 99, 99, 99, 99 };
+	char *p = (char *)addr, *ctl;
+
+	if (mmap(p - pg, len + pg, RO, fl, -1, 0) != p - pg) {
+		printf("range taken in the new image\n");
+		return;
+	}
+	ctl = mmap(NULL, pg, RO, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ctl == MAP_FAILED || mseal_query(p, len, &c[0]) ||
+	    mseal_query(p + pg, pg, &c[1]) ||
+	    mseal_query(p - pg, len + pg, &c[2]) || mseal_query(ctl, pg, &c[3]))
+		printf("query failed: %s\n", strerror(errno));
+	else
+		printf("full %u page %u wider %u control %u\n", c[0], c[1],
+		       c[2], c[3]);
+}
+
+__attribute__((constructor)) static void query_after_exec_helper(void)
+{
+	char buf[512];
+	char *arg[4] = { NULL };
+	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC), i = 0;
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	for (char *s = buf; s < buf + n && i < 4; s += strlen(s) + 1)
+		arg[i++] = s;
+	if (i < 4 || strcmp(arg[1], "--query-after-exec"))
+		return;
+	setvbuf(stdout, NULL, _IONBF, 0);
+	print_query_after_exec(strtoul(arg[2], NULL, 16),
+			       strtoul(arg[3], NULL, 16));
+	_exit(0);
+}
+
+static void query_after_exec(char *p, size_t len, char *out, size_t size)
+{
+	char a[32], l[32];
+	int fds[2], st;
+	pid_t pid;
+
+	snprintf(a, sizeof(a), "%lx", (unsigned long)p);
+	snprintf(l, sizeof(l), "%lx", (unsigned long)len);
+	CHECK_SYS_OK(pipe(fds));
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		execl(self_exe(), self_exe(), "--query-after-exec", a, l,
+		      (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	slurp(fds[0], out, size);
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+	      WEXITSTATUS(st) == 0);
+	out[strcspn(out, "\n")] = '\0';
+}
+
+/*
+ * Filters survive execve (libmseal(7)): the new image has no records of
+ * them, so mseal_query() asks the filters.  The kernel's seals go with
+ * the old image.
+ */
+TEST(query_after_exec_asks_the_inherited_filters)
+{
+	size_t pg = ctx->page;
+	char *p = filled(4, RO, 'q');
+	char line[256], want[128];
+
+	/* Control: unsealed, nothing is found after execve either. */
+	query_after_exec(p, 4 * pg, line, sizeof(line));
+	if (!strcmp(line, "range taken in the new image"))
+		SKIP("the new image put a mapping at %p", (void *)p);
+	CHECK(!strcmp(line, "full 0 page 0 wider 0 control 0"));
+	SEAL(p, 4 * pg);
+	query_after_exec(p, 4 * pg, line, sizeof(line));
+	if (!strcmp(line, "range taken in the new image"))
+		SKIP("the new image put a mapping at %p", (void *)p);
+	snprintf(want, sizeof(want), "full %u page %u wider 0 control 0",
+		 backend_is_native() ? 0 : MSEAL_ALL,
+		 backend_is_native() ? 0 : MSEAL_ALL);
+	if (strcmp(line, want))
+		FAIL("after execve: '%s', want '%s'", line, want);
+}
