@@ -862,10 +862,17 @@ static bool foreign_filters(void)
  *   that the key is allocated before it looks at a mapping, and INT_MAX
  *   never is (EINVAL); the filter judges pkey_mprotect by its range and
  *   protection only, and answers EPERM where a PROT seal lies.
- * - BASE: mremap(a, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, a).  The
- *   kernel refuses a destination that overlaps the source (EINVAL), or a
- *   hole at a (EFAULT), before it moves or unmaps anything; the filter
- *   answers EPERM where a page of the source is BASE-sealed.
+ * - BASE, one page: mremap(a, page, page, 0).  The same size without flags
+ *   is a no-op for the kernel (or EFAULT for a hole); the filter answers
+ *   EPERM when the page at a is BASE-sealed.
+ * - BASE, any page of a range: mremap(a, len, len, MREMAP_MAYMOVE |
+ *   MREMAP_FIXED, a).  The kernel refuses a destination that overlaps the
+ *   source (EINVAL), or a hole at a (EFAULT), before it moves or unmaps
+ *   anything; the filter answers EPERM where a page of the source is
+ *   BASE-sealed, and may answer it for pages past the end too (it rounds
+ *   the end up to a huge page for an address aligned to one, as the
+ *   kernel does for hugetlb mappings), so only its ALLOW is taken as an
+ *   answer: no page of the range is BASE-sealed.
  * - DISCARD: madvise(a, len, MADV_REMOVE).  The kernel punches a hole only
  *   in a shared writable mapping and answers EINVAL or EACCES for private
  *   ones; the filter answers EPERM where a discard-protected piece lies.
@@ -875,7 +882,7 @@ static bool foreign_filters(void)
  * misread, so each probe is first asked at address 0, which nothing can
  * map or seal: a probe that answers EPERM there is not used.
  */
-enum { PROBE_PROT, PROBE_BASE, PROBE_DISCARD };
+enum { PROBE_PROT, PROBE_BASE, PROBE_BASE_ANY, PROBE_DISCARD };
 
 static bool probe(int kind, uint64_t a, uint64_t len)
 {
@@ -886,6 +893,9 @@ static bool probe(int kind, uint64_t a, uint64_t len)
 		rc = syscall(SYS_pkey_mprotect, a, len, PROT_READ, 0x7fffffff);
 		break;
 	case PROBE_BASE:
+		rc = syscall(SYS_mremap, a, len, len, 0, 0);
+		break;
+	case PROBE_BASE_ANY:
 		rc = syscall(SYS_mremap, a, len, len,
 			     MREMAP_MAYMOVE | MREMAP_FIXED, a);
 		break;
@@ -927,6 +937,18 @@ static int private_fn(const struct msl_vma *v, void *arg)
 	return !s->all_private;
 }
 
+/* Whether every page of [a, b) is BASE-sealed: page by page, after the
+ * quick answer for a range with none. */
+static bool base_all(uint64_t a, uint64_t b, uint64_t page)
+{
+	if (!probe(PROBE_BASE_ANY, a, b - a))
+		return false;
+	for (uint64_t x = a; x < b; x += page)
+		if (!probe(PROBE_BASE, x, page))
+			return false;
+	return true;
+}
+
 unsigned int msl_seccomp_probe_classes(uint64_t a, uint64_t b)
 {
 	struct private_scan ps = { a, b, true };
@@ -938,7 +960,7 @@ unsigned int msl_seccomp_probe_classes(uint64_t a, uint64_t b)
 		return 0;
 	if (!probe(PROBE_PROT, 0, page) && probe_all(PROBE_PROT, a, b, page))
 		c |= MSEAL_PROT;
-	if (!probe(PROBE_BASE, 0, page) && probe_all(PROBE_BASE, a, b, page))
+	if (!probe(PROBE_BASE, 0, page) && base_all(a, b, page))
 		c |= MSEAL_BASE;
 	if ((c & MSEAL_BASE) && !probe(PROBE_DISCARD, 0, page) &&
 	    msl_maps_read("/proc/self/maps", private_fn, &ps) >= 0 &&
