@@ -13,6 +13,7 @@
  */
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/io_uring.h>
 #include <linux/seccomp.h>
@@ -24,6 +25,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "bpf_interp.h"
+#include "filter.h"
 #include "harness.h"
 #include "internal.h"
 
@@ -591,4 +594,38 @@ TEST(query_after_exec_asks_the_inherited_filters)
 		 backend_is_native() ? 0 : MSEAL_ALL);
 	if (strcmp(line, want))
 		FAIL("after execve: '%s', want '%s'", line, want);
+}
+
+/* The refusal program, through the test-side model of the kernel: every
+ * io_uring call on each entry, nothing else, all of it cacheable. */
+TEST_ONCE(refuse_program_covers_every_io_uring_call)
+{
+	static const uint32_t arches[] = { AUDIT_ARCH_X86_64, AUDIT_ARCH_I386 };
+	struct sock_filter f[16];
+	size_t len = msl_refuse_program(MSEAL_REFUSE_IO_URING, f);
+	char why[128];
+
+	CHECK(len > 0 && len <= 16);
+	if (bpf_check(f, len, why, sizeof(why)))
+		FAIL("%s", why);
+	for (size_t a = 0; a < 2; a++) {
+		for (uint32_t nr = 0; nr < 460; nr++) {
+			struct seccomp_data d = { .nr = (int)nr,
+						  .arch = arches[a] };
+			bool io = nr >= 425 && nr <= 427;
+			uint32_t got;
+
+			CHECK(bpf_run(f, len, &d, &got) == 0);
+			if (got != (io ? (SECCOMP_RET_ERRNO | EPERM) :
+					 SECCOMP_RET_ALLOW))
+				FAIL("arch %#x nr %u: %#x", arches[a], nr, got);
+			CHECK(io != bpf_const_allow(f, len, arches[a], nr));
+			if (a == 0) {
+				d.nr = (int)(nr | 0x40000000u);
+				CHECK(bpf_run(f, len, &d, &got) == 0);
+				CHECK(got == (io ? (SECCOMP_RET_ERRNO | EPERM) :
+						   SECCOMP_RET_ALLOW));
+			}
+		}
+	}
 }
