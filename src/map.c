@@ -163,8 +163,9 @@ MSL_EXPORT void *mseal_mmap(void *addr, size_t len, int prot, int flags, int fd,
 		errno = -rc;
 		return MAP_FAILED;
 	}
-	/* mmap succeeded, so the rounded length is non-zero and fits. */
-	if (len)
+	/* The length the kernel maps (one that overflows is left for mmap
+	 * to refuse). */
+	if (len && ((len + unit - 1) & ~(unit - 1)) >= len)
 		len = (len + unit - 1) & ~(unit - 1);
 	if (backend == MSEAL_BACKEND_SECCOMP && (flags & MAP_FIXED) &&
 	    !(flags & MAP_FIXED_NOREPLACE)) {
@@ -251,6 +252,8 @@ static int mprotect_whole(void *addr, size_t len, uintptr_t end, int prot)
 	struct prot_snapshot s = { (uintptr_t)addr, end, NULL, 0, 0, 0 };
 	int rc, err;
 
+	if (end == (uintptr_t)addr)
+		return mprotect(addr, len, prot) ? -errno : 0;
 	rc = msl_maps_read("/proc/self/maps", snapshot_fn, &s);
 	if (rc < 0 || s.err) {
 		free(s.p);
@@ -289,7 +292,7 @@ MSL_EXPORT int mseal_mprotect(void *addr, size_t len, int prot,
 		rc = msl_scan_seals((uintptr_t)addr, end, &all, &any);
 	if (!rc && (any & MSEAL_PROT))
 		rc = -EPERM;
-	if (!rc)
+	if (!rc && end != (uintptr_t)addr)
 		rc = msl_refuse_from_env();
 	/* The seccomp seal is made ready before the protection changes:
 	 * after that only another thread's doing can make it fail. */

@@ -629,3 +629,34 @@ TEST_ONCE(refuse_program_covers_every_io_uring_call)
 		}
 	}
 }
+
+/*
+ * mprotect(2) changes mapping after mapping and stops at one it refuses:
+ * PROT_WRITE on a shared mapping of a file opened read-only fails with
+ * EACCES after the mappings before it changed.  mseal_mprotect puts the
+ * old protections back.
+ */
+TEST(mprotect_failing_half_way_changes_nothing)
+{
+	size_t pg = ctx->page;
+	char path[] = "/tmp/mseal-test-XXXXXX", perms[5];
+	char *p = map_anon(2, RO), *q;
+	int fd = mkstemp(path), ro;
+
+	CHECK(fd >= 0);
+	CHECK_SYS_OK(ftruncate(fd, (off_t)pg));
+	ro = open(path, O_RDONLY | O_CLOEXEC);
+	unlink(path);
+	close(fd);
+	CHECK(ro >= 0);
+	q = mmap(p + pg, pg, RO, MAP_SHARED | MAP_FIXED, ro, 0);
+	CHECK(q == p + pg);
+	close(ro);
+	/* Control: the kernel's call leaves the first page changed. */
+	CHECK_SYS_ERR(mprotect(p, 2 * pg, RW), EACCES);
+	CHECK(!strcmp(maps_perms(p, perms), "rw-p"));
+	CHECK_SYS_OK(mprotect(p, pg, RO));
+	CHECK_ERR(mseal_mprotect(p, 2 * pg, RW, MSEAL_ALL), EACCES);
+	CHECK(!strcmp(maps_perms(p, perms), "r--p"));
+	CHECK(!prot_refused(p, pg, RO));
+}
