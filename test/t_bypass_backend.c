@@ -660,3 +660,59 @@ TEST(mprotect_failing_half_way_changes_nothing)
 	CHECK(!strcmp(maps_perms(p, perms), "r--p"));
 	CHECK(!prot_refused(p, pg, RO));
 }
+
+static struct {
+	volatile int ready, done;
+	pid_t tid;
+} own;
+
+static void *own_filter_thread(void *arg)
+{
+	(void)arg;
+	own.tid = (pid_t)syscall(SYS_gettid);
+	install_allow_filter(2);
+	__atomic_store_n(&own.ready, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&own.done, __ATOMIC_ACQUIRE))
+		sched_yield();
+	return NULL;
+}
+
+/*
+ * Two threads that each installed a filter of their own hold as many
+ * filters as each other, so counting them does not show that TSYNC will
+ * fail; the allow-all filter tried with TSYNC before the mapping does.
+ */
+TEST(mmap_fixed_with_threads_out_of_step_keeps_the_data)
+{
+	size_t pg = ctx->page;
+	char *data = filled(1, RW, 'd'), *p, path[64];
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
+	pthread_t t;
+
+	CHECK(pthread_create(&t, NULL, own_filter_thread, NULL) == 0);
+	while (!__atomic_load_n(&own.ready, __ATOMIC_ACQUIRE))
+		sched_yield();
+	install_allow_filter(2);
+	errno = 0;
+	p = mseal_mmap(data, pg, RO, flags, -1, 0, MSEAL_ALL);
+	if (!backend_is_native()) {
+		CHECK(p == MAP_FAILED && errno == EBUSY);
+		CHECK(page_mapped(data) && all_bytes(data, pg, 'd'));
+		CHECK(!prot_refused(data, pg, RW));
+	}
+	__atomic_store_n(&own.done, 1, __ATOMIC_RELEASE);
+	CHECK(pthread_join(t, NULL) == 0);
+	if (backend_is_native()) {
+		/* The kernel's seal needs no filter. */
+		CHECK(p == data && all_bytes(data, pg, 0));
+		CHECK(prot_refused(data, pg, RO));
+		return;
+	}
+	/* Control: with the thread gone (its task too) the call works. */
+	snprintf(path, sizeof(path), "/proc/self/task/%d", (int)own.tid);
+	while (access(path, F_OK) == 0)
+		sched_yield();
+	p = mseal_mmap(data, pg, RO, flags, -1, 0, MSEAL_ALL);
+	CHECK(p == data && all_bytes(data, pg, 0));
+	CHECK(prot_refused(data, pg, RO));
+}
