@@ -459,6 +459,42 @@ static int install_all(const struct progs *ps)
 }
 
 /*
+ * Whether this thread holds seccomp filters this process image did not
+ * install: those of the program before execve(2) (filters survive it, the
+ * records do not), or of whoever started the process.  Caller holds lock.
+ */
+static bool foreign_filters_locked(void)
+{
+	char buf[4096], *l;
+	unsigned int mine;
+	long theirs = -1, mode = -1;
+	ssize_t n;
+	int fd;
+
+	/* No filter at all (the common case): no need to read /proc. */
+	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) != 2)
+		return false;
+	fd = open("/proc/thread-self/status", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	l = strstr(buf, "\nSeccomp_filters:");
+	if (l)
+		theirs = strtol(l + 17, NULL, 10);
+	l = strstr(buf, "\nSeccomp:");
+	if (l)
+		mode = strtol(l + 9, NULL, 10);
+	mine = nfilters_installed;
+	if (theirs < 0) /* before Linux 5.9: only the mode */
+		return mode == 2 && mine == 0;
+	return theirs > (long)mine;
+}
+
+/*
  * Everything that can make install_all(ps) fail, checked before it and
  * before anything else changes: the budget, and, where no_new_privs has to
  * be set (which cannot be undone) or sure is asked for (the caller is about
@@ -492,11 +528,12 @@ static int prepare_install(const struct progs *ps, bool sure)
 	/*
 	 * Several filters must all fit, or none go in: the budget is shared
 	 * with filters this library did not install, so they are tried in
-	 * a child that holds the same ones.
+	 * a child that holds the same ones.  Without such filters the count
+	 * is exact and sure needs no trial.
 	 */
 	need_nnp = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1 &&
 		   !msl_has_cap_sys_admin();
-	if (ps->n > 1 || need_nnp || sure) {
+	if (ps->n > 1 || need_nnp || (sure && foreign_filters_locked())) {
 		rc = trial_install(ps, threads ? &sync : NULL);
 		if (rc)
 			return rc;
@@ -822,44 +859,6 @@ void msl_seccomp_stats(unsigned int *filters, size_t *insns)
 /* ---- asking the filters themselves --------------------------------- */
 
 /*
- * Whether this thread holds seccomp filters this process image did not
- * install: those of the program before execve(2) (filters survive it, the
- * records do not), or of whoever started the process.
- */
-static bool foreign_filters(void)
-{
-	char buf[4096], *l;
-	unsigned int mine;
-	long theirs = -1, mode = -1;
-	ssize_t n;
-	int fd;
-
-	/* No filter at all (the common case): no need to read /proc. */
-	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) != 2)
-		return false;
-	fd = open("/proc/thread-self/status", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	l = strstr(buf, "\nSeccomp_filters:");
-	if (l)
-		theirs = strtol(l + 17, NULL, 10);
-	l = strstr(buf, "\nSeccomp:");
-	if (l)
-		mode = strtol(l + 9, NULL, 10);
-	lock_take();
-	mine = nfilters_installed;
-	pthread_mutex_unlock(&lock);
-	if (theirs < 0) /* before Linux 5.9: only the mode */
-		return mode == 2 && mine == 0;
-	return theirs > (long)mine;
-}
-
-/*
  * The probes: calls that every libmseal filter judges by their range, and
  * that change nothing if let through, whatever lies there:
  * - PROT: pkey_mprotect(a, len, PROT_READ, INT_MAX).  The kernel checks
@@ -910,17 +909,21 @@ static bool probe(int kind, uint64_t a, uint64_t len)
 	return rc == -1 && errno == EPERM;
 }
 
-/* Whether every page of [a, b) answers EPERM: halves, as long as needed. */
+/*
+ * Whether every page of [a, b) answers EPERM: one call for the range (an
+ * ALLOW there means no page is sealed), then page by page up to the first
+ * that is not.  Halving would find the sealed pages of a sparse range
+ * faster, but the answer needs every page, so it would cost twice as many
+ * calls on a sealed range and end no sooner on an unsealed page.
+ */
 static bool probe_all(int kind, uint64_t a, uint64_t b, uint64_t page)
 {
-	uint64_t mid;
-
 	if (!probe(kind, a, b - a))
 		return false;
-	if (b - a <= page)
-		return true;
-	mid = a + (b - a) / page / 2 * page;
-	return probe_all(kind, a, mid, page) && probe_all(kind, mid, b, page);
+	for (uint64_t x = a; b - a > page && x < b; x += page)
+		if (!probe(kind, x, page))
+			return false;
+	return true;
 }
 
 struct private_scan {
@@ -959,8 +962,12 @@ unsigned int msl_seccomp_probe_classes(uint64_t a, uint64_t b)
 	uint64_t page = msl_page_size();
 	unsigned int c = 0;
 	int saved = errno;
+	bool foreign;
 
-	if (a >= b || !foreign_filters())
+	lock_take();
+	foreign = foreign_filters_locked();
+	pthread_mutex_unlock(&lock);
+	if (a >= b || !foreign)
 		return 0;
 	if (!probe(PROBE_PROT, 0, page) && probe_all(PROBE_PROT, a, b, page))
 		c |= MSEAL_PROT;
