@@ -72,10 +72,13 @@ int mseal_ranges(const struct mseal_span *spans, size_t n,
 /*
  * mseal_mmap - mmap(2) a new mapping and seal it in one call.
  *
- * Either the caller gets a sealed mapping or no mapping.  Class and backend
- * errors are found before mmap(2) runs, so they leave any mapping that
- * MAP_FIXED would have replaced in place; a seal that fails after the mmap
- * unmaps the new mapping.  hugetlb mappings are sealed in whole huge pages.
+ * Either the caller gets a sealed mapping or no mapping.  Everything that
+ * can make the seal fail (classes, backend, and on the seccomp backend the
+ * filter, its budget and the threads) is checked before mmap(2) runs, so
+ * such an error leaves any mapping that MAP_FIXED would have replaced in
+ * place; a seal that still fails after the mmap (another thread changed
+ * the range in between) unmaps the new mapping.  hugetlb mappings are
+ * sealed in whole huge pages.
  * Returns the address, or MAP_FAILED with errno set, like mmap(2).
  */
 void *mseal_mmap(void *addr, size_t len, int prot, int flags, int fd,
@@ -83,7 +86,10 @@ void *mseal_mmap(void *addr, size_t len, int prot, int flags, int fd,
 
 /*
  * mseal_mprotect - set the final protection of a range and seal it, the
- * loader's "mprotect + mimmutable" pattern.  Returns 0 or -errno.
+ * loader's "mprotect + mimmutable" pattern.  Holes, PROT seals and (on the
+ * seccomp backend) every reason the seal could fail are found before the
+ * protection changes; a failed mprotect(2) has the old protections put
+ * back.  Returns 0 or -errno.
  */
 int mseal_mprotect(void *addr, size_t len, int prot, unsigned int classes);
 
@@ -139,14 +145,17 @@ int mseal_probe(struct mseal_features *out);
 
 /*
  * mseal_refuse - opt-in refusal of calls that act on memory where a seccomp
- * filter cannot see them: io_uring_setup(2) (io_uring's IORING_OP_MADVISE
- * and friends) and userfaultfd(2).  Installs one seccomp filter answering
- * EPERM, for every thread; like a seal it cannot be undone.  Rings and
- * userfaultfd descriptors that exist already keep working, and
- * /dev/userfaultfd is not covered.  The environment variable MSEAL_REFUSE
- * ("io_uring", "userfaultfd", comma-separated) does the same at the
- * process's first seal.  Returns 0 or -errno (EINVAL for unknown bits,
- * EOPNOTSUPP without seccomp filters).
+ * filter cannot see them: io_uring_setup(2), io_uring_enter(2) and
+ * io_uring_register(2) (io_uring's IORING_OP_MADVISE and friends, also
+ * through rings made before the call or taken from another process) and
+ * userfaultfd(2).  Installs one seccomp filter answering EPERM, for every
+ * thread; like a seal it cannot be undone.  userfaultfd descriptors that
+ * exist already keep working, and /dev/userfaultfd is not covered.  The
+ * environment variable MSEAL_REFUSE ("io_uring", "userfaultfd",
+ * comma-separated) does the same at the process's first seal.  Returns 0
+ * or -errno (EINVAL for unknown bits, EOPNOTSUPP without seccomp filters,
+ * EBUSY while an io_uring submission thread (IORING_SETUP_SQPOLL), which
+ * needs no system call, runs in the process).
  */
 #define MSEAL_REFUSE_IO_URING 0x1u
 #define MSEAL_REFUSE_USERFAULTFD 0x2u

@@ -90,6 +90,46 @@ void msl_seccomp_classes(uint64_t a, uint64_t b, unsigned int *all,
 			 unsigned int *any) MSL_HIDDEN;
 void msl_seccomp_stats(unsigned int *filters, size_t *insns) MSL_HIDDEN;
 /*
+ * When this thread holds seccomp filters this process image did not
+ * install (after execve(2), say), the classes those and ours refuse on
+ * every page of [a, b), found by asking them with calls that change
+ * nothing (seccomp.c says which); 0 otherwise.  A sound under-estimate:
+ * DISCARD is found only on private BASE-sealed memory.
+ */
+unsigned int msl_seccomp_probe_classes(uint64_t a, uint64_t b) MSL_HIDDEN;
+/*
+ * A seccomp seal of one range prepared before the memory changes, for
+ * mseal_mmap(MAP_FIXED) and mseal_mprotect(): everything that can fail
+ * (/proc, compiling, the budget with every filter of the thread counted,
+ * the other threads' filters, TSYNC) is done by prepare, which returns
+ * with the backend's lock held; the caller then changes the memory and
+ * calls commit (it installs: 0, or -errno only if another thread installed
+ * a filter of its own in between) or abort.  _new seals a mapping about to
+ * be made, whose kind the caller gives (discard: private anonymous and not
+ * writable); _prot the mappings there, about to get protection prot.
+ * 0 or -errno, with nothing changed and the lock free on error.
+ */
+struct msl_seccomp_prep;
+int msl_seccomp_prepare_new(uint64_t start, uint64_t end, unsigned int classes,
+			    bool discard, bool growsdown,
+			    struct msl_seccomp_prep **out) MSL_HIDDEN;
+int msl_seccomp_prepare_prot(uint64_t start, uint64_t end, unsigned int classes,
+			     int prot,
+			     struct msl_seccomp_prep **out) MSL_HIDDEN;
+int msl_seccomp_commit(struct msl_seccomp_prep *prep) MSL_HIDDEN;
+void msl_seccomp_abort(struct msl_seccomp_prep *prep) MSL_HIDDEN;
+/*
+ * Registers the backend's fork handlers, which hold its lock across
+ * fork(2) (once; the first use of the lock does it too).  Code that seals
+ * under a lock of its own and takes that lock in a prepare handler must
+ * call this first: prepare handlers run last-registered first, and must
+ * take the locks in the order a seal does.
+ */
+void msl_seccomp_fork_init(void) MSL_HIDDEN;
+/* Tests only: called inside msl_seccomp_seal() with the backend's lock
+ * held, before anything else. */
+extern void (*msl_seccomp_test_hook)(void) MSL_HIDDEN;
+/*
  * Compiles a batch as msl_seccomp_seal() would, installs nothing: copies
  * filter k (at most MSL_FILTER_MAX_INSNS instructions) to out and returns
  * its length; *nfilters is how many the batch needs.  0 when k is past the

@@ -9,7 +9,10 @@
  * range in between.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/vfs.h>
 
 #include "internal.h"
@@ -83,6 +86,67 @@ static int map_unit(int flags, int fd, size_t *unit)
 	return 0;
 }
 
+/*
+ * Whether the mapping mmap(2) makes from these arguments is what the
+ * kernel protects from discard: private anonymous memory (a private
+ * /dev/zero mapping is anonymous too; hugetlb memory is not), not
+ * writable.  The same facts the seccomp backend reads from
+ * /proc/self/maps once a mapping exists.
+ */
+static bool new_mapping_discard(int prot, int flags, int fd)
+{
+	struct stat st;
+	bool anon;
+
+	if ((flags & MAP_TYPE) != MAP_PRIVATE || (prot & PROT_WRITE))
+		return false;
+	if (flags & MAP_ANONYMOUS)
+		anon = !(flags & MAP_HUGETLB);
+	else
+		anon = fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) &&
+		       st.st_rdev == makedev(1, 5);
+	return anon;
+}
+
+/*
+ * MAP_FIXED replaces what lies at addr, and nothing can bring it back: on
+ * the seccomp backend, whose seal can fail for more reasons than the
+ * kernel's (the filter budget, the threads' filters, /proc), the seal is
+ * prepared for the range the mapping will occupy before mmap runs, and
+ * installed after.  *p is the mapping, or MAP_FAILED and errno.
+ */
+static int mmap_fixed_seccomp(void *addr, size_t len, int prot, int flags,
+			      int fd, off_t offset, unsigned int classes,
+			      void **p)
+{
+	struct msl_seccomp_prep *prep;
+	uintptr_t end;
+	int rc;
+
+	*p = MAP_FAILED;
+	rc = msl_check_range((uintptr_t)addr, len, &end);
+	if (rc) {
+		/* mmap gives its own error for these. */
+		*p = mmap(addr, len, prot, flags, fd, offset);
+		return *p == MAP_FAILED ? -errno : -EINVAL;
+	}
+	rc = msl_seccomp_prepare_new(
+		(uintptr_t)addr, end, classes,
+		new_mapping_discard(prot, flags, fd),
+		(flags & MAP_GROWSDOWN) && (flags & MAP_TYPE) == MAP_PRIVATE &&
+			(flags & MAP_ANONYMOUS),
+		&prep);
+	if (rc)
+		return rc;
+	*p = mmap(addr, len, prot, flags, fd, offset);
+	if (*p == MAP_FAILED) {
+		rc = -errno;
+		msl_seccomp_abort(prep);
+		return rc;
+	}
+	return msl_seccomp_commit(prep);
+}
+
 MSL_EXPORT void *mseal_mmap(void *addr, size_t len, int prot, int flags, int fd,
 			    off_t offset, unsigned int classes)
 {
@@ -94,35 +158,126 @@ MSL_EXPORT void *mseal_mmap(void *addr, size_t len, int prot, int flags, int fd,
 	rc = msl_select_backend(classes, &backend);
 	if (!rc)
 		rc = map_unit(flags, fd, &unit);
-	if (rc) {
-		errno = -rc;
-		return MAP_FAILED;
-	}
-	p = mmap(addr, len, prot, flags, fd, offset);
-	if (p == MAP_FAILED)
-		return MAP_FAILED;
-	/* mmap succeeded, so the rounded length is non-zero and fits. */
-	len = (len + unit - 1) & ~(unit - 1);
-	start = (uintptr_t)p;
-	rc = msl_check_range(start, len, &end);
+	/* MSEAL_REFUSE's refusal comes with the first seal: before the
+	 * mapping, so that its failure replaces nothing either. */
 	if (!rc)
-		rc = msl_seal_checked(start, end, classes, backend);
+		rc = msl_refuse_from_env();
 	if (rc) {
-		/*
-		 * No mapping rather than an unsealed one.  With the length
-		 * right this can only fail if another thread changed the
-		 * mapping in between; the seal's error is the one to report.
-		 */
-		munmap(p, len);
 		errno = -rc;
 		return MAP_FAILED;
 	}
-	return p;
+	/* The length the kernel maps (one that overflows is left for mmap
+	 * to refuse). */
+	if (len && ((len + unit - 1) & ~(unit - 1)) >= len)
+		len = (len + unit - 1) & ~(unit - 1);
+	if (backend == MSEAL_BACKEND_SECCOMP && (flags & MAP_FIXED) &&
+	    !(flags & MAP_FIXED_NOREPLACE)) {
+		rc = mmap_fixed_seccomp(addr, len, prot, flags, fd, offset,
+					classes, &p);
+		if (!rc)
+			return p;
+		if (p == MAP_FAILED) {
+			errno = -rc;
+			return MAP_FAILED;
+		}
+	} else {
+		p = mmap(addr, len, prot, flags, fd, offset);
+		if (p == MAP_FAILED)
+			return MAP_FAILED;
+		start = (uintptr_t)p;
+		rc = msl_check_range(start, len, &end);
+		if (!rc)
+			rc = msl_seal_checked(start, end, classes, backend);
+		if (!rc)
+			return p;
+	}
+	/*
+	 * No mapping rather than an unsealed one.  With the length right
+	 * this can only fail if another thread changed the mapping, or
+	 * installed a seccomp filter of its own, in between; the seal's
+	 * error is the one to report.
+	 */
+	munmap(p, len);
+	errno = -rc;
+	return MAP_FAILED;
+}
+
+/* The protection of each mapping of a range, to undo a failed mprotect. */
+struct prot_piece {
+	uintptr_t start, end;
+	int prot;
+};
+
+struct prot_snapshot {
+	uintptr_t start, end;
+	struct prot_piece *p;
+	size_t n, cap;
+	int err;
+};
+
+static int snapshot_fn(const struct msl_vma *v, void *arg)
+{
+	struct prot_snapshot *s = arg;
+	struct prot_piece *np;
+
+	if (!msl_vma_is_real(v) || v->end <= s->start)
+		return 0;
+	if (v->start >= s->end)
+		return 1;
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 8;
+		np = realloc(s->p, s->cap * sizeof(*np));
+		if (!np) {
+			s->err = -EAGAIN;
+			return 1;
+		}
+		s->p = np;
+	}
+	s->p[s->n++] = (struct prot_piece){
+		v->start > s->start ? v->start : s->start,
+		v->end < s->end ? v->end : s->end,
+		((v->flags & MSL_VMA_READ) ? PROT_READ : 0) |
+			((v->flags & MSL_VMA_WRITE) ? PROT_WRITE : 0) |
+			((v->flags & MSL_VMA_EXEC) ? PROT_EXEC : 0)
+	};
+	return 0;
+}
+
+/*
+ * mprotect(2) changes mapping after mapping and can fail half-way (a
+ * shared mapping of a file opened read-only refuses PROT_WRITE with
+ * EACCES, accounting can fail with ENOMEM): the mappings before the
+ * failure keep the new protection.  So the old ones are read first and
+ * put back on failure.  Returns 0 or -errno of the mprotect.
+ */
+static int mprotect_whole(void *addr, size_t len, uintptr_t end, int prot)
+{
+	struct prot_snapshot s = { (uintptr_t)addr, end, NULL, 0, 0, 0 };
+	int rc, err;
+
+	if (end == (uintptr_t)addr)
+		return mprotect(addr, len, prot) ? -errno : 0;
+	rc = msl_maps_read("/proc/self/maps", snapshot_fn, &s);
+	if (rc < 0 || s.err) {
+		free(s.p);
+		return rc < 0 ? (rc == -EPROTO ? -EIO : rc) : s.err;
+	}
+	rc = 0;
+	if (mprotect(addr, len, prot) != 0) {
+		err = errno;
+		for (size_t i = 0; i < s.n; i++)
+			mprotect((void *)s.p[i].start,
+				 s.p[i].end - s.p[i].start, s.p[i].prot);
+		rc = -err;
+	}
+	free(s.p);
+	return rc;
 }
 
 MSL_EXPORT int mseal_mprotect(void *addr, size_t len, int prot,
 			      unsigned int classes)
 {
+	struct msl_seccomp_prep *prep = NULL;
 	unsigned int all, any;
 	uintptr_t end;
 	int backend, rc;
@@ -140,11 +295,24 @@ MSL_EXPORT int mseal_mprotect(void *addr, size_t len, int prot,
 		rc = msl_scan_seals((uintptr_t)addr, end, &all, &any);
 	if (!rc && (any & MSEAL_PROT))
 		rc = -EPERM;
-	if (rc)
+	if (!rc && end != (uintptr_t)addr)
+		rc = msl_refuse_from_env();
+	/* The seccomp seal is made ready before the protection changes:
+	 * after that only another thread's doing can make it fail. */
+	if (!rc && backend == MSEAL_BACKEND_SECCOMP && end != (uintptr_t)addr)
+		rc = msl_seccomp_prepare_prot((uintptr_t)addr, end, classes,
+					      prot, &prep);
+	if (!rc)
+		rc = mprotect_whole(addr, len, end, prot);
+	if (rc) {
+		if (prep)
+			msl_seccomp_abort(prep);
 		return msl_fail(-rc);
-	if (mprotect(addr, len, prot) != 0)
-		return msl_fail(errno);
-	rc = msl_seal_checked((uintptr_t)addr, end, classes, backend);
+	}
+	if (prep)
+		rc = msl_seccomp_commit(prep);
+	else
+		rc = msl_seal_checked((uintptr_t)addr, end, classes, backend);
 	if (rc)
 		return msl_fail(-rc);
 	return 0;

@@ -75,6 +75,9 @@ MSL_EXPORT int mseal_query(const void *addr, size_t len, unsigned int *classes)
 		rc = msl_scan_seals((uintptr_t)addr, end, &all, &any);
 	if (rc)
 		return msl_fail(-rc);
+	/* Filters from before execve(2) have no records here: ask them. */
+	if (all != MSEAL_ALL)
+		all |= msl_seccomp_probe_classes((uintptr_t)addr, end);
 	*classes = all;
 	return 0;
 }

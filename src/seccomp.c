@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -48,10 +49,49 @@ struct record {
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
 static struct record *records;
 static size_t nrecords, records_cap;
 static size_t budget_used; /* upper bound of our filters' eBPF length */
 static unsigned int nfilters_installed;
+
+void (*msl_seccomp_test_hook)(void);
+
+/*
+ * fork(2) copies only the calling thread: a child forked while another
+ * thread holds lock (inside a seal, a query or a refusal) would find it
+ * held for ever, and its next seal would hang.  The prepare handler waits
+ * for the seal to end, so the child also inherits records that match its
+ * filters; nothing here forks or waits for another lock under lock, so
+ * this cannot deadlock.  (fork from a signal handler that interrupted a
+ * seal would: fork is not async-signal-safe once atfork handlers exist.)
+ */
+static void fork_prepare(void)
+{
+	pthread_mutex_lock(&lock);
+}
+
+static void fork_release(void)
+{
+	pthread_mutex_unlock(&lock);
+}
+
+static void fork_register(void)
+{
+	pthread_atfork(fork_prepare, fork_release, fork_release);
+}
+
+void msl_seccomp_fork_init(void)
+{
+	pthread_once(&fork_once, fork_register);
+}
+
+/* Takes lock; every taker goes through here. */
+static void lock_take(void)
+{
+	msl_seccomp_fork_init();
+	pthread_mutex_lock(&lock);
+}
 
 /* ---- the ranges of a batch ---------------------------------------- */
 
@@ -74,6 +114,7 @@ struct pieces {
 	uint64_t covered;  /* everything below is accounted for */
 	uint64_t prev_end; /* end of the mapping before the current one */
 	bool gd_unknown;   /* a piece's grow waits for smaps's "gd" */
+	int prot;	   /* the protection the pieces will have, or -1 */
 	int err;
 };
 
@@ -84,9 +125,11 @@ struct pieces {
  * What the kernel's can_madvise_modify() protects: private anonymous
  * memory (no file, no special mapping) that is not writable.
  */
-static unsigned int vma_flags(const struct msl_vma *v)
+static unsigned int vma_flags(const struct msl_vma *v, int prot)
 {
 	bool private = !(v->flags & MSL_VMA_SHARED);
+	bool writable = prot < 0 ? (v->flags & MSL_VMA_WRITE) != 0 :
+				   (prot & PROT_WRITE) != 0;
 	/* A private /dev/zero mapping is anonymous memory (mmap_zero()). */
 	bool anon = private &&
 		    ((v->inode == 0 &&
@@ -96,7 +139,7 @@ static unsigned int vma_flags(const struct msl_vma *v)
 		     strcmp(v->path, "/dev/zero") == 0);
 	unsigned int f = 0;
 
-	if (anon && !(v->flags & MSL_VMA_WRITE))
+	if (anon && !writable)
 		f |= MSL_FR_DISCARD;
 	if (strcmp(v->path, "[heap]") == 0)
 		f |= MSL_FR_HEAP;
@@ -145,7 +188,7 @@ static int piece_in(const struct msl_vma *v, struct pieces *p)
 				return 1;
 			}
 			/* A segment's mappings carry their offset in it. */
-			f = vma_flags(v);
+			f = vma_flags(v, p->prot);
 			p->err = add_piece(
 				p, s, e, f,
 				(f & MSL_FR_SHM) ? v->start - v->offset : 0);
@@ -275,14 +318,19 @@ static void heap_area(struct pieces *p)
 			p->r[i].flags |= MSL_FR_HEAP;
 }
 
-/* Splits the batch into pieces with the facts the compiler needs. */
-static int collect(const struct span64 *spans, size_t n, struct pieces *p)
+/*
+ * Splits the batch into pieces with the facts the compiler needs; prot,
+ * when not -1, is the protection they are about to get (mseal_mprotect).
+ */
+static int collect(const struct span64 *spans, size_t n, int prot,
+		   struct pieces *p)
 {
 	int rc;
 
 	memset(p, 0, sizeof(*p));
 	p->spans = spans;
 	p->nspans = n;
+	p->prot = prot;
 	rc = msl_maps_read("/proc/self/maps", piece_fn, p);
 	if (rc < 0)
 		return rc == -EPROTO ? -EIO : rc;
@@ -368,6 +416,7 @@ static long seccomp_install(const struct prog *p, unsigned long flags)
 
 struct trial {
 	const struct progs *ps;
+	const struct prog *first; /* installed before ps, or NULL */
 	int err;
 };
 
@@ -385,6 +434,10 @@ static int trial_fn(void *arg)
 		t->err = errno;
 		_exit(1);
 	}
+	if (t->first && seccomp_install(t->first, 0) != 0) {
+		t->err = errno;
+		_exit(1);
+	}
 	for (size_t i = 0; i < t->ps->n; i++) {
 		if (seccomp_install(&t->ps->p[i], 0) != 0) {
 			t->err = errno;
@@ -394,10 +447,10 @@ static int trial_fn(void *arg)
 	_exit(0);
 }
 
-static int trial_install(const struct progs *ps)
+static int trial_install(const struct progs *ps, const struct prog *first)
 {
 	static char stack[16384] __attribute__((aligned(16)));
-	struct trial t = { ps, EIO };
+	struct trial t = { ps, first, EIO };
 	int status;
 	pid_t pid;
 
@@ -477,6 +530,21 @@ static bool threads_have_own_filters(void)
 	return differ;
 }
 
+/* Whether this process has a thread besides the caller. */
+static bool other_threads(void)
+{
+	struct dirent *e;
+	int n = 0;
+	DIR *d = opendir("/proc/self/task");
+
+	if (!d)
+		return true;
+	while (n < 2 && (e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n > 1;
+}
+
 static int ensure_privilege(void)
 {
 	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 ||
@@ -512,6 +580,94 @@ static int install_all(const struct progs *ps)
 	return 0;
 }
 
+/*
+ * Whether this thread holds seccomp filters this process image did not
+ * install: those of the program before execve(2) (filters survive it, the
+ * records do not), or of whoever started the process.  Caller holds lock.
+ */
+static bool foreign_filters_locked(void)
+{
+	char buf[4096], *l;
+	unsigned int mine;
+	long theirs = -1, mode = -1;
+	ssize_t n;
+	int fd;
+
+	/* No filter at all (the common case): no need to read /proc. */
+	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) != 2)
+		return false;
+	fd = open("/proc/thread-self/status", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	l = strstr(buf, "\nSeccomp_filters:");
+	if (l)
+		theirs = strtol(l + 17, NULL, 10);
+	l = strstr(buf, "\nSeccomp:");
+	if (l)
+		mode = strtol(l + 9, NULL, 10);
+	mine = nfilters_installed;
+	if (theirs < 0) /* before Linux 5.9: only the mode */
+		return mode == 2 && mine == 0;
+	return theirs > (long)mine;
+}
+
+/*
+ * Everything that can make install_all(ps) fail, checked before it and
+ * before anything else changes: the budget, and, where no_new_privs has to
+ * be set (which cannot be undone) or sure is asked for (the caller is about
+ * to replace memory), the filters tried in a child and the other threads.
+ * With sure, in a process with other threads, TSYNC itself is tried too:
+ * an allow-all filter is installed for every thread (no_new_privs set for
+ * it; it costs 13 instructions of the budget and nothing at run time: the
+ * action cache skips it), so that the real filters meet threads already in
+ * step.  Otherwise the caller sets no_new_privs, with ensure_privilege(),
+ * just before install_all().  Afterwards install_all() can fail only if
+ * another thread installs a filter of its own in between.
+ */
+static int prepare_install(const struct progs *ps, bool sure)
+{
+	static struct sock_filter allow_all[1] = { BPF_STMT(
+		BPF_RET | BPF_K, SECCOMP_RET_ALLOW) };
+	struct prog sync = { allow_all, 1 };
+	struct progs one = { &sync, 1, 1 };
+	size_t need = 0;
+	bool need_nnp, threads;
+	int rc;
+
+	for (size_t i = 0; i < ps->n; i++)
+		need += msl_filter_ebpf_len(ps->p[i].insns, ps->p[i].len) +
+			BUDGET_PER_FILTER;
+	threads = sure && other_threads();
+	if (threads)
+		need += msl_filter_ebpf_len(allow_all, 1) + BUDGET_PER_FILTER;
+	if (budget_used + need > BUDGET_INSNS)
+		return -E2BIG;
+	/*
+	 * Several filters must all fit, or none go in: the budget is shared
+	 * with filters this library did not install, so they are tried in
+	 * a child that holds the same ones.  Without such filters the count
+	 * is exact and sure needs no trial.
+	 */
+	need_nnp = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1 &&
+		   !msl_has_cap_sys_admin();
+	if (ps->n > 1 || need_nnp || (sure && foreign_filters_locked())) {
+		rc = trial_install(ps, threads ? &sync : NULL);
+		if (rc)
+			return rc;
+	}
+	if ((need_nnp || sure) && threads_have_own_filters())
+		return -EBUSY;
+	if (!threads)
+		return 0;
+	rc = ensure_privilege();
+	return rc ?: install_all(&one);
+}
+
 /* Room for extra more records, so that recording cannot fail later. */
 static int records_reserve(size_t extra)
 {
@@ -535,11 +691,9 @@ static int seal_locked(const struct span64 *spans, size_t n,
 {
 	struct pieces p;
 	struct progs ps = { 0 };
-	size_t need = 0;
-	bool need_nnp;
 	int rc;
 
-	rc = collect(spans, n, &p);
+	rc = collect(spans, n, -1, &p);
 	if (rc)
 		goto out;
 	if (!p.n)
@@ -547,36 +701,12 @@ static int seal_locked(const struct span64 *spans, size_t n,
 	rc = compile_split(p.r, p.n, classes, &ps);
 	if (rc)
 		goto out;
-	for (size_t i = 0; i < ps.n; i++)
-		need += msl_filter_ebpf_len(ps.p[i].insns, ps.p[i].len) +
-			BUDGET_PER_FILTER;
-	if (budget_used + need > BUDGET_INSNS) {
-		rc = -E2BIG;
-		goto out;
-	}
 	/* The record table grows first: after the filters nothing may fail. */
 	rc = records_reserve(p.n);
-	if (rc)
-		goto out;
-	/*
-	 * Several filters must all fit, or none go in.  And setting
-	 * no_new_privs cannot be undone, so before it the filters are tried
-	 * and the threads checked, lest it be set for a seal that fails.
-	 */
-	need_nnp = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1 &&
-		   !msl_has_cap_sys_admin();
-	if (ps.n > 1 || need_nnp) {
-		rc = trial_install(&ps);
-		if (rc)
-			goto out;
-	}
-	if (need_nnp && threads_have_own_filters()) {
-		rc = -EBUSY;
-		goto out;
-	}
-	rc = ensure_privilege();
 	if (!rc)
-		rc = install_all(&ps);
+		rc = prepare_install(&ps, false);
+	if (!rc)
+		rc = ensure_privilege() ?: install_all(&ps);
 	for (size_t i = 0; !rc && i < p.n; i++)
 		records[nrecords++] =
 			(struct record){ p.r[i].start, p.r[i].end, classes };
@@ -584,6 +714,168 @@ out:
 	progs_free(&ps);
 	free(p.r);
 	return rc;
+}
+
+/* ---- a seal prepared before the memory changes ---------------------- */
+
+struct msl_seccomp_prep {
+	struct pieces p;
+	struct progs ps;
+	unsigned int classes;
+	struct span64 span;
+};
+
+/* Compiles and checks everything for the pieces; lock is held. */
+static int prepare(struct msl_seccomp_prep *prep, struct msl_seccomp_prep **out)
+{
+	struct msl_seccomp_prep *copy = NULL;
+	int rc;
+
+	rc = compile_split(prep->p.r, prep->p.n, prep->classes, &prep->ps);
+	if (!rc)
+		rc = records_reserve(prep->p.n);
+	if (!rc)
+		rc = prepare_install(&prep->ps, true);
+	if (!rc) {
+		copy = malloc(sizeof(*copy));
+		rc = copy ? 0 : -EAGAIN;
+	}
+	if (rc) {
+		pthread_mutex_unlock(&lock);
+		progs_free(&prep->ps);
+		free(prep->p.r);
+		return rc;
+	}
+	*copy = *prep;
+	copy->p.spans = NULL; /* pointed into the caller's frame */
+	*out = copy;
+	return 0;
+}
+
+/* Where the mapping below start ends (start when one reaches past it). */
+struct below {
+	uint64_t start, end;
+};
+
+static int below_fn(const struct msl_vma *v, void *arg)
+{
+	struct below *b = arg;
+
+	if (!msl_vma_is_real(v))
+		return 0;
+	if (v->start >= b->start)
+		return 1;
+	b->end = v->end < b->start ? v->end : b->start;
+	return 0;
+}
+
+/*
+ * The facts of a mapping mmap(2) is about to make, as collect() will read
+ * them once it exists: discard-protected from the arguments, in the brk
+ * area from the break, and for MAP_GROWSDOWN guarded down to the mapping
+ * below, so that the filter prepared now is the one committed.
+ */
+int msl_seccomp_prepare_new(uint64_t start, uint64_t end, unsigned int classes,
+			    bool discard, bool growsdown,
+			    struct msl_seccomp_prep **out)
+{
+	struct msl_seccomp_prep prep = { .classes = classes,
+					 .span = { start, end } };
+	int rc;
+
+	rc = add_piece(&prep.p, start, end, discard ? MSL_FR_DISCARD : 0, 0);
+	if (!rc && growsdown) {
+		struct below b = { start, 0 };
+
+		rc = msl_maps_read("/proc/self/maps", below_fn, &b);
+		if (rc >= 0) {
+			rc = 0;
+			/* As grows_below(): no gap below, nothing to guard. */
+			if (b.end < start)
+				prep.p.r[0].grow = b.end ? b.end : 4096;
+		}
+	}
+	if (rc) {
+		free(prep.p.r);
+		return rc == -EPROTO ? -EIO : rc;
+	}
+	heap_area(&prep.p);
+	lock_take();
+	return prepare(&prep, out);
+}
+
+int msl_seccomp_prepare_prot(uint64_t start, uint64_t end, unsigned int classes,
+			     int prot, struct msl_seccomp_prep **out)
+{
+	struct msl_seccomp_prep prep = { .classes = classes,
+					 .span = { start, end } };
+	int rc;
+
+	lock_take();
+	rc = collect(&prep.span, 1, prot, &prep.p);
+	if (!rc && !prep.p.n)
+		rc = -ENOMEM;
+	if (rc) {
+		pthread_mutex_unlock(&lock);
+		free(prep.p.r);
+		return rc;
+	}
+	return prepare(&prep, out);
+}
+
+static bool same_progs(const struct progs *a, const struct progs *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->p[i].len != b->p[i].len ||
+		    memcmp(a->p[i].insns, b->p[i].insns,
+			   a->p[i].len * sizeof(a->p[i].insns[0])))
+			return false;
+	return true;
+}
+
+/*
+ * The prepared filter was compiled from a prediction of the memory's
+ * facts; the one installed is compiled from what /proc/self/maps shows
+ * now, like any seal's.  They match unless the prediction missed a fact
+ * (a mapping that can grow down, one inside the brk area, another
+ * thread's change): then the new filter goes in after the usual checks,
+ * which can fail only in such a case.
+ */
+int msl_seccomp_commit(struct msl_seccomp_prep *prep)
+{
+	struct pieces now;
+	struct progs ps = { 0 };
+	const struct pieces *use = &prep->p;
+	const struct progs *prog = &prep->ps;
+	int rc = 0;
+
+	if (collect(&prep->span, 1, -1, &now) == 0 && now.n &&
+	    compile_split(now.r, now.n, prep->classes, &ps) == 0 &&
+	    !same_progs(&ps, &prep->ps)) {
+		use = &now;
+		prog = &ps;
+		rc = records_reserve(now.n) ?: prepare_install(&ps, false);
+	}
+	if (!rc)
+		rc = ensure_privilege() ?: install_all(prog);
+	for (size_t i = 0; !rc && i < use->n; i++)
+		records[nrecords++] =
+			(struct record){ use->r[i].start, use->r[i].end,
+					 prep->classes };
+	progs_free(&ps);
+	free(now.r);
+	msl_seccomp_abort(prep);
+	return rc;
+}
+
+void msl_seccomp_abort(struct msl_seccomp_prep *prep)
+{
+	pthread_mutex_unlock(&lock);
+	progs_free(&prep->ps);
+	free(prep->p.r);
+	free(prep);
 }
 
 /*
@@ -637,7 +929,9 @@ int msl_seccomp_seal(const struct mseal_span *spans, size_t n,
 	if (rc)
 		return rc;
 	if (m) {
-		pthread_mutex_lock(&lock);
+		lock_take();
+		if (msl_seccomp_test_hook)
+			msl_seccomp_test_hook();
 		rc = seal_locked(s, m, classes);
 		pthread_mutex_unlock(&lock);
 	}
@@ -660,7 +954,7 @@ int msl_seccomp_preview(const struct mseal_span *spans, size_t n,
 	if (rc)
 		return rc;
 	if (m)
-		rc = collect(s, m, &p);
+		rc = collect(s, m, -1, &p);
 	if (!rc && p.n)
 		rc = compile_split(p.r, p.n, classes, &ps);
 	if (!rc) {
@@ -688,7 +982,7 @@ void msl_seccomp_classes(uint64_t a, uint64_t b, unsigned int *all,
 
 	*all = MSEAL_ALL;
 	*any = 0;
-	pthread_mutex_lock(&lock);
+	lock_take();
 	while (pos < b) {
 		c = 0;
 		next = b;
@@ -714,15 +1008,149 @@ void msl_seccomp_classes(uint64_t a, uint64_t b, unsigned int *all,
 
 void msl_seccomp_stats(unsigned int *filters, size_t *insns)
 {
-	pthread_mutex_lock(&lock);
+	lock_take();
 	*filters = nfilters_installed;
 	*insns = budget_used;
 	pthread_mutex_unlock(&lock);
 }
 
+/* ---- asking the filters themselves --------------------------------- */
+
+/*
+ * The probes: calls that every libmseal filter judges by their range, and
+ * that change nothing if let through, whatever lies there:
+ * - PROT: pkey_mprotect(a, len, PROT_READ, INT_MAX).  The kernel checks
+ *   that the key is allocated before it looks at a mapping, and INT_MAX
+ *   never is (EINVAL); the filter judges pkey_mprotect by its range and
+ *   protection only, and answers EPERM where a PROT seal lies.
+ * - BASE, one page: mremap(a, page, page, 0).  The same size without flags
+ *   is a no-op for the kernel (or EFAULT for a hole); the filter answers
+ *   EPERM when the page at a is BASE-sealed.
+ * - BASE, any page of a range: mremap(a, len, len, MREMAP_MAYMOVE |
+ *   MREMAP_FIXED, a).  The kernel refuses a destination that overlaps the
+ *   source (EINVAL), or a hole at a (EFAULT), before it moves or unmaps
+ *   anything; the filter answers EPERM where a page of the source is
+ *   BASE-sealed, and may answer it for pages past the end too (it rounds
+ *   the end up to a huge page for an address aligned to one, as the
+ *   kernel does for hugetlb mappings), so only its ALLOW is taken as an
+ *   answer: no page of the range is BASE-sealed.
+ * - DISCARD: madvise(a, len, MADV_REMOVE).  The kernel punches a hole only
+ *   in a shared writable mapping and answers EINVAL or EACCES for private
+ *   ones; the filter answers EPERM where a discard-protected piece lies.
+ *   Only asked where every page is private and BASE-sealed, so that no
+ *   shared mapping can have been put there meanwhile.
+ * EPERM from anything else (a policy refusing the call outright) would be
+ * misread, so each probe is first asked at address 0, which nothing can
+ * map or seal: a probe that answers EPERM there is not used.
+ */
+enum { PROBE_PROT, PROBE_BASE, PROBE_BASE_ANY, PROBE_DISCARD };
+
+static bool probe(int kind, uint64_t a, uint64_t len)
+{
+	long rc;
+
+	switch (kind) {
+	case PROBE_PROT:
+		rc = syscall(SYS_pkey_mprotect, a, len, PROT_READ, 0x7fffffff);
+		break;
+	case PROBE_BASE:
+		rc = syscall(SYS_mremap, a, len, len, 0, 0);
+		break;
+	case PROBE_BASE_ANY:
+		rc = syscall(SYS_mremap, a, len, len,
+			     MREMAP_MAYMOVE | MREMAP_FIXED, a);
+		break;
+	default:
+		rc = syscall(SYS_madvise, a, len, MADV_REMOVE);
+		break;
+	}
+	return rc == -1 && errno == EPERM;
+}
+
+/*
+ * Whether every page of [a, b) answers EPERM: one call for the range (an
+ * ALLOW there means no page is sealed), then page by page up to the first
+ * that is not.  Halving would find the sealed pages of a sparse range
+ * faster, but the answer needs every page, so it would cost twice as many
+ * calls on a sealed range and end no sooner on an unsealed page.
+ */
+static bool probe_all(int kind, uint64_t a, uint64_t b, uint64_t page)
+{
+	if (!probe(kind, a, b - a))
+		return false;
+	for (uint64_t x = a; b - a > page && x < b; x += page)
+		if (!probe(kind, x, page))
+			return false;
+	return true;
+}
+
+struct private_scan {
+	uint64_t a, b;
+	bool all_private;
+};
+
+static int private_fn(const struct msl_vma *v, void *arg)
+{
+	struct private_scan *s = arg;
+
+	if (!msl_vma_is_real(v) || v->end <= s->a)
+		return 0;
+	if (v->start >= s->b)
+		return 1;
+	if (v->flags & MSL_VMA_SHARED)
+		s->all_private = false;
+	return !s->all_private;
+}
+
+/* Whether every page of [a, b) is BASE-sealed: page by page, after the
+ * quick answer for a range with none. */
+static bool base_all(uint64_t a, uint64_t b, uint64_t page)
+{
+	if (!probe(PROBE_BASE_ANY, a, b - a))
+		return false;
+	for (uint64_t x = a; x < b; x += page)
+		if (!probe(PROBE_BASE, x, page))
+			return false;
+	return true;
+}
+
+unsigned int msl_seccomp_probe_classes(uint64_t a, uint64_t b)
+{
+	struct private_scan ps = { a, b, true };
+	uint64_t page = msl_page_size();
+	unsigned int c = 0;
+	int saved = errno;
+	bool foreign;
+
+	lock_take();
+	foreign = foreign_filters_locked();
+	pthread_mutex_unlock(&lock);
+	if (a >= b || !foreign)
+		return 0;
+	if (!probe(PROBE_PROT, 0, page) && probe_all(PROBE_PROT, a, b, page))
+		c |= MSEAL_PROT;
+	if (!probe(PROBE_BASE, 0, page) && base_all(a, b, page))
+		c |= MSEAL_BASE;
+	if ((c & MSEAL_BASE) && !probe(PROBE_DISCARD, 0, page) &&
+	    msl_maps_read("/proc/self/maps", private_fn, &ps) >= 0 &&
+	    ps.all_private && probe_all(PROBE_DISCARD, a, b, page))
+		c |= MSEAL_DISCARD;
+	errno = saved;
+	return c;
+}
+
 /* ---- opt-in refusals ------------------------------------------------ */
 
-#define NR_IO_URING_SETUP 425u /* x86-64 and i386 */
+/*
+ * io_uring_setup, io_uring_enter and io_uring_register are 425-427 on
+ * x86-64, x32 and i386 alike.  Refusing setup alone is not enough: a ring
+ * made before the refusal, inherited across fork or exec, passed over a
+ * unix socket or taken with pidfd_getfd(2) would still run
+ * IORING_OP_MADVISE on sealed memory; without io_uring_enter it gets no
+ * new requests, without io_uring_register no new buffers or files.
+ */
+#define NR_IO_URING_FIRST 425u
+#define NR_IO_URING_LAST 427u
 #define NR_USERFAULTFD 323u
 #define NR32_USERFAULTFD 374u
 
@@ -730,47 +1158,59 @@ static bool refuse_env_done;
 
 /*
  * One architecture's part of the refusal program, at f[at]: jeq arch (or
- * skip the part), ld nr, jeq each of nrs -> the EPERM at f[eperm], ret
- * ALLOW.  Returns the index after it.
+ * skip the part), ld nr (and the x32 bit cleared: x32 numbers are refused
+ * alike), the io_uring numbers as one interval, userfaultfd's number, each
+ * to the EPERM at f[eperm], ret ALLOW.  Returns the index after it.  Only
+ * instructions the kernel's action cache can evaluate (ld, and, jeq, jgt,
+ * jge, ret), so every other system call stays cached as allowed.
  */
 static size_t refuse_arch(struct sock_filter *f, size_t at, uint32_t arch,
-			  const uint32_t *nrs, size_t n, size_t eperm)
+			  unsigned int what, bool x32, uint32_t uffd_nr,
+			  size_t eperm)
 {
+	size_t len = 3 + x32 + ((what & MSEAL_REFUSE_IO_URING) ? 2 : 0) +
+		     ((what & MSEAL_REFUSE_USERFAULTFD) ? 1 : 0);
+
 	f[at] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arch, 0,
-					     (uint8_t)(n + 2));
+					     (uint8_t)(len - 1));
 	at++;
 	f[at++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0);
-	for (size_t i = 0; i < n; i++, at++)
+	if (x32)
+		f[at++] = (struct sock_filter)BPF_STMT(
+			BPF_ALU | BPF_AND | BPF_K, ~0x40000000u);
+	if (what & MSEAL_REFUSE_IO_URING) {
+		f[at] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K,
+						     NR_IO_URING_LAST, 1, 0);
+		at++;
 		f[at] = (struct sock_filter)BPF_JUMP(
-			BPF_JMP | BPF_JEQ | BPF_K, nrs[i],
+			BPF_JMP | BPF_JGE | BPF_K, NR_IO_URING_FIRST,
 			(uint8_t)(eperm - at - 1), 0);
+		at++;
+	}
+	if (what & MSEAL_REFUSE_USERFAULTFD) {
+		f[at] = (struct sock_filter)BPF_JUMP(
+			BPF_JMP | BPF_JEQ | BPF_K, uffd_nr,
+			(uint8_t)(eperm - at - 1), 0);
+		at++;
+	}
 	f[at++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
 					       SECCOMP_RET_ALLOW);
 	return at;
 }
 
-/* ld arch; for x86-64 (x32 numbers too) and i386: refused numbers. */
+/* ld arch; the x86-64 (with x32) part, the i386 part, ALLOW, EPERM: at
+ * most 16 instructions. */
 size_t msl_refuse_program(unsigned int what, struct sock_filter *f)
 {
-	uint32_t nr64[4], nr32[2];
-	size_t n64 = 0, n32 = 0, at, eperm;
+	size_t body = ((what & MSEAL_REFUSE_IO_URING) ? 2 : 0) +
+		      ((what & MSEAL_REFUSE_USERFAULTFD) ? 1 : 0);
+	size_t eperm = 1 + (body + 4) + (body + 3) + 1, at;
 
-	if (what & MSEAL_REFUSE_IO_URING) {
-		nr64[n64++] = NR_IO_URING_SETUP;
-		nr64[n64++] = NR_IO_URING_SETUP | 0x40000000u;
-		nr32[n32++] = NR_IO_URING_SETUP;
-	}
-	if (what & MSEAL_REFUSE_USERFAULTFD) {
-		nr64[n64++] = NR_USERFAULTFD;
-		nr64[n64++] = NR_USERFAULTFD | 0x40000000u;
-		nr32[n32++] = NR32_USERFAULTFD;
-	}
-	/* ld arch, two parts of n + 3 each, ALLOW for any other arch, then
-	 * the EPERM. */
-	eperm = 1 + (n64 + 3) + (n32 + 3) + 1;
 	f[0] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 4);
-	at = refuse_arch(f, 1, AUDIT_ARCH_X86_64, nr64, n64, eperm);
-	at = refuse_arch(f, at, AUDIT_ARCH_I386, nr32, n32, eperm);
+	at = refuse_arch(f, 1, AUDIT_ARCH_X86_64, what, true, NR_USERFAULTFD,
+			 eperm);
+	at = refuse_arch(f, at, AUDIT_ARCH_I386, what, false, NR32_USERFAULTFD,
+			 eperm);
 	f[at++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
 					       SECCOMP_RET_ALLOW);
 	f[at++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
@@ -778,18 +1218,66 @@ size_t msl_refuse_program(unsigned int what, struct sock_filter *f)
 	return at;
 }
 
+/*
+ * Whether an io_uring submission thread (IORING_SETUP_SQPOLL) may run in
+ * this process: an I/O thread (PF_IO_WORKER in the flags of its stat) that
+ * is not an io-wq worker ("iou-wrk-PID").  The submission thread names
+ * itself "iou-sqp-PID" once it runs, so a nameless I/O thread counts too.
+ * It takes requests from its ring's shared memory with no system call of
+ * the process, so refusing io_uring_enter does not stop it.  Its requests
+ * act on this process's memory only: the kernel lets rings share a
+ * submission thread only within one thread group.  (io-wq workers run
+ * requests already submitted, and take no new ones.)
+ */
+static bool sqpoll_thread_running(void)
+{
+	char path[300], buf[512], *p;
+	unsigned long flags;
+	struct dirent *e;
+	bool found = false;
+	ssize_t n;
+	DIR *d;
+	int fd;
+
+	d = opendir("/proc/self/task");
+	if (!d)
+		return false;
+	while (!found && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/stat",
+			 e->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		/* "TID (comm) S ppid pgrp session tty tpgid flags ..." */
+		p = strrchr(buf, ')');
+		if (strstr(buf, "(iou-wrk-") || !p ||
+		    sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1)
+			continue;
+		found = flags & 0x10; /* PF_IO_WORKER */
+	}
+	closedir(d);
+	return found;
+}
+
 static int refuse_locked(unsigned int what)
 {
 	struct sock_filter f[16];
 	struct prog p = { f, 0 };
 	struct progs ps = { &p, 1, 1 };
-	size_t need;
+	int rc;
 
+	if ((what & MSEAL_REFUSE_IO_URING) && sqpoll_thread_running())
+		return -EBUSY;
 	p.len = (unsigned short)msl_refuse_program(what, f);
-	need = msl_filter_ebpf_len(f, p.len) + BUDGET_PER_FILTER;
-	if (budget_used + need > BUDGET_INSNS)
-		return -E2BIG;
-	return ensure_privilege() ?: install_all(&ps);
+	rc = prepare_install(&ps, false);
+	return rc ?: ensure_privilege() ?: install_all(&ps);
 }
 
 MSL_EXPORT int mseal_refuse(unsigned int what)
@@ -801,7 +1289,7 @@ MSL_EXPORT int mseal_refuse(unsigned int what)
 		return msl_fail(EINVAL);
 	if (!(msl_config()->kernel_flags & MSEAL_FEAT_SECCOMP))
 		return msl_fail(EOPNOTSUPP);
-	pthread_mutex_lock(&lock);
+	lock_take();
 	rc = refuse_locked(what);
 	pthread_mutex_unlock(&lock);
 	return rc ? msl_fail(-rc) : 0;
@@ -814,7 +1302,7 @@ int msl_refuse_from_env(void)
 
 	if (!c->refuse || __atomic_load_n(&refuse_env_done, __ATOMIC_ACQUIRE))
 		return 0;
-	pthread_mutex_lock(&lock);
+	lock_take();
 	if (!refuse_env_done) {
 		rc = (c->kernel_flags & MSEAL_FEAT_SECCOMP) ?
 			     refuse_locked(c->refuse) :

@@ -491,6 +491,35 @@ TEST(bypass_growsdown_pages_gained_below_a_seal)
 	CHECK(!page_mapped(c - pg));
 }
 
+/*
+ * The same for a growsdown mapping made and sealed by mseal_mmap(MAP_FIXED),
+ * whose seccomp seal is prepared before the mapping exists: the prepared
+ * filter must guard the space below as a seal of the mapping would.
+ */
+TEST(bypass_growsdown_pages_gained_below_a_mseal_mmap)
+{
+	size_t pg = ctx->page;
+	char *c = growsdown_mapping(pg, 'c');
+	char *g = growsdown_mapping(pg, 'g');
+
+	/* Replace g's mapping by a sealed one at the same place. */
+	CHECK(mseal_mmap(g, 2 * pg, RW,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN |
+				 MAP_FIXED,
+			 -1, 0, MSEAL_ALL) == g);
+	memset(g, 'g', 2 * pg);
+	grow_below(g, pg);
+	CHECK_SYS_ERR(munmap(g - pg, pg), EPERM);
+	CHECK_SYS_ERR(mprotect(g - pg, pg, RO), EPERM);
+	CHECK(page_mapped(g - pg));
+	CHECK(page_mapped(g) && all_bytes(g, 2 * pg, 'g'));
+	/* Control: below an unsealed growsdown mapping both work. */
+	grow_below(c, pg);
+	CHECK_SYS_OK(mprotect(c - pg, pg, RO));
+	CHECK_SYS_OK(munmap(c - pg, pg));
+	CHECK(!page_mapped(c - pg));
+}
+
 /* ---- brk over a sealed mapping that is not the heap ---------------- */
 
 /* A page of a temporary file filled with c, mapped read-only at p. */

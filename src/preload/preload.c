@@ -44,9 +44,14 @@ static char program[4096];
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* The objects already looked at, sorted by phdr address. */
-static const void *seen[MSL_OBJ_MAX];
-static size_t nseen;
+/*
+ * The objects already looked at, sorted by phdr address: two buffers, the
+ * one in use named by seen_cur, so that a fork child (see atfork_child())
+ * inherits a whole list, never one half rewritten by another thread.
+ */
+static const void *seen_buf[2][MSL_OBJ_MAX];
+static size_t nseen_buf[2];
+static int seen_cur;
 static bool seen_overflow;
 /* The start-up objects, as the first look found them. */
 static struct msl_obj startup[MSL_OBJ_MAX];
@@ -192,18 +197,26 @@ static int cmp_ptr(const void *a, const void *b)
 
 static bool was_seen(const void *key)
 {
-	return bsearch(&key, seen, nseen, sizeof(seen[0]), cmp_ptr) != NULL;
+	int c = __atomic_load_n(&seen_cur, __ATOMIC_ACQUIRE);
+
+	return bsearch(&key, seen_buf[c], nseen_buf[c], sizeof(seen_buf[c][0]),
+		       cmp_ptr) != NULL;
 }
 
-/* seen[] := the phdrs of cur[]: forgets unloaded objects too. */
+/*
+ * seen := the phdrs of cur[]: forgets unloaded objects too.  Written into
+ * the other buffer, which becomes current in one store.
+ */
 static void remember_cur(void)
 {
+	int c = !__atomic_load_n(&seen_cur, __ATOMIC_ACQUIRE);
 	size_t i;
 
 	for (i = 0; i < ncur; i++)
-		seen[i] = cur[i].phdr;
-	nseen = ncur;
-	qsort(seen, nseen, sizeof(seen[0]), cmp_ptr);
+		seen_buf[c][i] = cur[i].phdr;
+	nseen_buf[c] = ncur;
+	qsort(seen_buf[c], ncur, sizeof(seen_buf[c][0]), cmp_ptr);
+	__atomic_store_n(&seen_cur, c, __ATOMIC_RELEASE);
 }
 
 static const char *obj_name(const struct msl_obj *o)
@@ -214,18 +227,19 @@ static const char *obj_name(const struct msl_obj *o)
 /*
  * A fork(2) while another thread holds lock leaves it held for ever in the
  * child, which has only the forking thread: its first dlopen would hang.
- * glibc resets its own loader locks in the child for the same reason.  The
- * other thread may have been inside remember_cur(): sorting seen[] again
- * keeps was_seen() working on what it holds.
+ * glibc resets its own loader locks in the child for the same reason, and
+ * so does this handler, rather than take lock in a prepare handler: the
+ * holder may wait for glibc's loader lock (the dlopen of the pin policy),
+ * which a fork from a constructor run by dlopen holds.  What the other
+ * thread left half done is harmless in the child: cur[] and the plan are
+ * rebuilt at each use, the seen list is switched whole and only after the
+ * seal (objects not yet in it are looked at, and sealed, again), and the
+ * library's own lock is taken around fork by its handlers, so a seal in
+ * progress ends before the child is made.
  */
 static void atfork_child(void)
 {
-	if (pthread_mutex_trylock(&lock) == 0) {
-		pthread_mutex_unlock(&lock);
-		return;
-	}
 	pthread_mutex_init(&lock, NULL);
-	qsort(seen, nseen, sizeof(seen[0]), cmp_ptr);
 }
 
 static void init(void)
@@ -238,6 +252,7 @@ static void init(void)
 	else
 		program[n] = '\0';
 	read_config();
+	msl_seccomp_fork_init();
 	pthread_atfork(NULL, NULL, atfork_child);
 	msl_real_dlopen =
 		(void *(*)(const char *, int))dlsym(RTLD_NEXT, "dlopen");
@@ -474,7 +489,6 @@ static void handle_new(const char *file, int mode, void *handle)
 				    cfg.set & ~(MSL_RUN_BIT(MSL_RUN_STACK) |
 						MSL_RUN_BIT(MSL_RUN_VDSO)));
 	}
-	remember_cur();
 	nested = false;
 	if (any) {
 		msl_plan_finish(&plan, cfg.set & ~(MSL_RUN_BIT(MSL_RUN_STACK) |
@@ -493,8 +507,12 @@ static void handle_new(const char *file, int mode, void *handle)
 		} else {
 			ev.status = "sealed";
 		}
-		emit(&ev);
 	}
+	/* After the seal: a fork child must not take for sealed what a fork
+	 * in the middle of it left unsealed. */
+	remember_cur();
+	if (any)
+		emit(&ev);
 	pthread_mutex_unlock(&lock);
 }
 

@@ -23,7 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sched.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -110,9 +112,28 @@ static int do_dlopen(const char *path, int nodelete)
 	return 0;
 }
 
+static volatile pid_t dlopen_tid;
+
 static void *dlopen_thread(void *path)
 {
+	dlopen_tid = (pid_t)syscall(SYS_gettid);
 	return dlopen(path, RTLD_NOW);
+}
+
+/* Whether thread tid is inside openat(2): the report FIFO's open. */
+static int in_openat(pid_t tid)
+{
+	char p[64], buf[64];
+	int fd, n;
+
+	snprintf(p, sizeof(p), "/proc/self/task/%d/syscall", (int)tid);
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = (int)read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return atol(buf) == SYS_openat && buf[0] != 'r';
 }
 
 /*
@@ -135,7 +156,9 @@ static int fork_dlopen(char *path)
 	}
 	if (pthread_create(&t, NULL, dlopen_thread, path))
 		return 1;
-	usleep(300000);
+	/* No timing: wait until the thread blocks opening the FIFO. */
+	while (!dlopen_tid || !in_openat(dlopen_tid))
+		sched_yield();
 	pid = fork();
 	if (pid == 0) {
 		alarm(5);
