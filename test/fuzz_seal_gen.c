@@ -275,6 +275,26 @@ static uint64_t safe_len(uint64_t a, uint64_t len)
 	return e > lim ? lim - a : len;
 }
 
+/*
+ * madvise checks only that the range does not wrap: it walks every mapping
+ * up to the end, past the top of the user address space too, so a long
+ * advice would reach the test's own memory.  Cut at the safe zone too.
+ */
+static uint64_t madv_len(uint64_t a, uint64_t len)
+{
+	uint64_t e = a + len, lim;
+
+	if (e < a || a >= TASK_TOP)
+		return len;
+	if (in(a, fz.safe_lo, fz.safe_hi))
+		lim = fz.safe_hi;
+	else if (fz.low && in(a, fz.low, fz.low_hi))
+		lim = fz.low_hi;
+	else
+		lim = 65536 > a ? 65536 : a + fz.pg;
+	return e > lim ? lim - a : len;
+}
+
 static uint64_t edge_len(uint64_t a)
 {
 	uint64_t pg = fz.pg, ua = a & ~(0x7fUL << 57) & ~(1UL << 63);
@@ -596,12 +616,14 @@ void fz_gen(struct fz_call *c)
 	case FZ_MADVISE:
 	case FZ_IO_URING:
 		c->a[0] = edge_addr();
-		c->a[1] = edge_len(c->a[0]);
+		c->a[1] = madv_len(c->a[0], edge_len(c->a[0]));
+		if (c->op == FZ_IO_URING) /* sqe->len is 32 bits */
+			c->a[1] = madv_len(c->a[0], (uint32_t)c->a[1]);
 		c->a[2] = rnd_advice();
 		break;
 	case FZ_PROCESS_MADVISE:
 		c->a[0] = edge_addr();
-		c->a[1] = edge_len(c->a[0]);
+		c->a[1] = madv_len(c->a[0], edge_len(c->a[0]));
 		c->a[2] = rnd_advice();
 		c->a[3] = below(8) ? 0 : 1;
 		break;
@@ -650,6 +672,7 @@ void fz_gen(struct fz_call *c)
 			c->a[2] = (uint64_t)rnd_prot();
 			break;
 		case V_MADVISE:
+			c->a[1] = madv_len(c->a[0], c->a[1]);
 			c->a[2] = (uint64_t)destructive[below(7)];
 			break;
 		case V_MREMAP:

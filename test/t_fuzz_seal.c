@@ -94,7 +94,7 @@ struct shared {
 	uintptr_t g, low;
 	int shmid[FZ_MAX_SHM], nshm, sealed_shmid;
 	/* results */
-	long done;
+	long done, current;		 /* calls made; the call being made */
 	struct fz_call last[16];	 /* the last calls, by index % 16 */
 	struct fz_call last_ok[FZ_NOPS]; /* the last that succeeded, by op */
 	long last_ok_at[FZ_NOPS];
@@ -708,6 +708,7 @@ static void fuzz_run(enum twin twin, int rd, int wr)
 
 		fz_gen(&c);
 		sh->last[i % 16] = c;
+		sh->current = i;
 		fz_exec(&c);
 		sh->last[i % 16] = c;
 		if (c.res >= 0) {
@@ -932,12 +933,12 @@ static void judge(pid_t pid, int status, const char *who)
 	if (sh->done == 0)
 		FAIL("%s: the fuzz child %d died during set-up (status %#x)",
 		     who, (int)pid, status);
-	fz_format(&sh->last[(sh->done - 1) % 16], call, sizeof(call));
+	fz_format(&sh->last[sh->current % 16], call, sizeof(call));
 	FAIL("%s: seed %#" PRIx64 ": the fuzz child %d died (status %#x) "
 	     "at call %ld: %s\n  repeat: MSEAL_FUZZ_SEED=%#" PRIx64
 	     " MSEAL_FUZZ_CALLS=%ld build/test/mseal-tests -t fuzz_seal",
-	     who, sh->seed, (int)pid, status, sh->done - 1, call, sh->seed,
-	     sh->done);
+	     who, sh->seed, (int)pid, status, sh->current, call, sh->seed,
+	     sh->current + 1);
 }
 
 TEST(fuzz_seal)
