@@ -662,7 +662,7 @@ static void copy_page(size_t i, const char *want)
 	for (int k = 0; k < nsp; k++)
 		if (sp[k].a == a)
 			return; /* sealed here: never touched */
-	if (want[0] == '-') {
+	if (want[4] == '-') {
 		munmap((void *)a, fz.pg);
 		return;
 	}
@@ -770,6 +770,17 @@ static void fuzz_run(enum twin twin, int rd, int wr)
 				}
 		} else {
 			n.out_of_sync++;
+			if (sh->verbose)
+				for (size_t k = 0; k < NST; k++)
+					if (memcmp(pre[k], npre[k], 8)) {
+						fprintf(stderr,
+							"out of step at %#lx: "
+							"%.5s native %.5s\n",
+							(unsigned long)
+								state_addr(k),
+							pre[k], npre[k]);
+						break;
+					}
 		}
 		memcpy(npre, sh->npost, sizeof(npre));
 		if (memcmp(post, npre, sizeof(post))) {
