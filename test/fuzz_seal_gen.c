@@ -302,6 +302,11 @@ static uint64_t edge_len(uint64_t a)
 	unsigned int k = below(100);
 	uint64_t len;
 
+	/* From the top half: a short length that wraps past 2^64.  The
+	 * kernel may act before it looks at the source (mremap unmaps a FIXED
+	 * destination first). */
+	if (a >= TASK_TOP && !skipped(FZ_WRAP) && below(2))
+		return -a + pg * below(8);
 	if (k < 38) {
 		len = pg * (1 + below(8));
 	} else if (k < 54) {
@@ -333,7 +338,7 @@ static uint64_t edge_len(uint64_t a)
 			len = -a + pg * (1 + below(8));
 			break;
 		case 2:
-			len = ~0UL;
+			len = -(uint64_t)(1 + below(4095)); /* aligns to 0 */
 			break;
 		case 3:
 			len = 1UL << 63;
@@ -560,6 +565,14 @@ static void gen_mremap(struct fz_call *c)
 	uint64_t pg = fz.pg;
 
 	c->a[0] = edge_addr();
+	if (!skipped(FZ_WRAP) && below(8) == 0) {
+		/* A source that wraps past 2^64 from the top half. */
+		static const uint64_t top[] = { -4096UL, -8192UL,
+						0xffff800000000000UL,
+						0xfffffffffff00000UL };
+
+		c->a[0] = below(2) ? top[below(4)] : edge_page() | (1UL << 63);
+	}
 	c->a[1] = below(6) ? edge_len(c->a[0]) : 0; /* 0: a shm copy */
 	switch (below(5)) {
 	case 0: /* shrink */

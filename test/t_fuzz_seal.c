@@ -244,7 +244,11 @@ static void arena_state(pstate *st)
 			s[4] = l->kind;
 			s[5] = (char)(page_off(l, a) & 0xff);
 			s[6] = (char)((page_off(l, a) >> 8) & 0xff);
-			s[7] = '\0';
+			s[7] = 0;
+			/* SysV: which segment, by its id (the inode). */
+			for (int k = 0; l->kind == 's' && k < sh->nshm; k++)
+				if ((uint64_t)sh->shmid[k] == l->ino)
+					s[7] = (char)(k + 1);
 		}
 	}
 }
@@ -654,10 +658,13 @@ static void report(long i, const struct fz_call *c, const char *why)
 }
 
 /* Makes the native twin's page i of the arena here, when this run can. */
-static void copy_page(size_t i, const char *want)
+static void copy_page(size_t i, const char *have, const char *want)
 {
 	uintptr_t a = state_addr(i);
 	int prot = 0, flags = MAP_FIXED;
+	off_t off =
+		(off_t)(((unsigned char)want[5] | (unsigned char)want[6] << 8) *
+			fz.pg);
 
 	for (int k = 0; k < nsp; k++)
 		if (sp[k].a == a)
@@ -669,17 +676,49 @@ static void copy_page(size_t i, const char *want)
 	prot |= want[0] == 'r' ? PROT_READ : 0;
 	prot |= want[1] == 'w' ? PROT_WRITE : 0;
 	prot |= want[2] == 'x' ? PROT_EXEC : 0;
+	/* The same page with other rights: mprotect, unless the object
+	 * forbids them (a SysV segment attached read-only). */
+	if (!memcmp(have + 3, want + 3, 5) && !mprotect((void *)a, fz.pg, prot))
+		return;
 	flags |= want[3] == 's' ? MAP_SHARED : MAP_PRIVATE;
-	if (want[4] == 'a')
+	switch (want[4]) {
+	case 'a':
 		mmap((void *)a, fz.pg, prot, flags | MAP_ANONYMOUS, -1, 0);
-	else if (want[4] == 'z')
-		mmap((void *)a, fz.pg, prot,
-		     MAP_FIXED | MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	else if (want[4] == 'm')
-		mmap((void *)a, fz.pg, prot, flags, fz.memfd,
-		     (off_t)(((unsigned char)want[5] | (unsigned char)want[6]
-							       << 8) *
-			     fz.pg));
+		break;
+	case 'z':
+		if (want[3] == 's')
+			mmap((void *)a, fz.pg, prot, flags | MAP_ANONYMOUS, -1,
+			     0);
+		else
+			mmap((void *)a, fz.pg, prot, flags, fz.zerofd, off);
+		break;
+	case 'm':
+		mmap((void *)a, fz.pg, prot, flags, fz.memfd, off);
+		break;
+	case 'f':
+		mmap((void *)a, fz.pg, prot, flags, fz.tmpfd, off);
+		break;
+	case 's': {
+		/* A whole segment goes where its page lies, in a place made
+		 * free page by page (shmat with SHM_REMAP is refused below a
+		 * seal); the next copy trims what the native twin lacks. */
+		struct shmid_ds ds;
+		int id = want[7] > 0 && want[7] <= sh->nshm ?
+				 sh->shmid[want[7] - 1] :
+				 -1;
+		uintptr_t base = a - (uintptr_t)off;
+
+		if (id < 0 || shmctl(id, IPC_STAT, &ds))
+			break;
+		for (uintptr_t p = base; p < base + ds.shm_segsz; p += fz.pg)
+			munmap((void *)p, fz.pg);
+		if (shmat(id, (void *)base,
+			  want[0] == 'r' && want[1] != 'w' ? SHM_RDONLY : 0) !=
+		    MAP_FAILED)
+			mprotect((void *)a, fz.pg, prot);
+		break;
+	}
+	}
 }
 
 enum twin { SOLO, NATIVE_TWIN, SECCOMP_TWIN };
@@ -789,7 +828,7 @@ static void fuzz_run(enum twin twin, int rd, int wr)
 			n.copied++;
 			for (size_t k = 0; k < NST; k++)
 				if (memcmp(post[k], npre[k], 8))
-					copy_page(k, npre[k]);
+					copy_page(k, post[k], npre[k]);
 			read_maps();
 			arena_state(post);
 		}
