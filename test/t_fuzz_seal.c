@@ -136,6 +136,7 @@ static int memfd_prot = -1, mem_fd = -1;
 static char mapsbuf[1 << 20];
 static unsigned char membuf[64 * 4096];
 static const char *backend_name = "";
+static char repeat_args[128]; /* the runner's arguments that repeat a run */
 
 /* ---- reading /proc/self/maps ---------------------------------------------- */
 
@@ -620,11 +621,12 @@ static void report(long i, const struct fz_call *c, const char *why)
 		"    %s\n"
 		"  repeat: MSEAL_FUZZ_SEED=%#" PRIx64
 		" MSEAL_FUZZ_CALLS=%ld%s%s build/test/"
-		"mseal-tests -t fuzz_seal\n"
+		"mseal-tests %s\n"
 		"  calls before it:\n",
 		backend_name, sh->seed, i, why, call, sh->seed, i + 1,
 		getenv("MSEAL_FUZZ_SKIP") ? " MSEAL_FUZZ_SKIP=" : "",
-		getenv("MSEAL_FUZZ_SKIP") ? getenv("MSEAL_FUZZ_SKIP") : "");
+		getenv("MSEAL_FUZZ_SKIP") ? getenv("MSEAL_FUZZ_SKIP") : "",
+		repeat_args);
 	for (long j = i - 12 > 0 ? i - 12 : 0; j < i && n < MSG; j++) {
 		fz_format(&sh->last[j % 16], call, sizeof(call));
 		n += (size_t)snprintf(sh->msg + n, MSG - n, "    %ld: %s\n", j,
@@ -986,9 +988,9 @@ static void judge(pid_t pid, int status, const char *who)
 	fz_format(&sh->last[sh->current % 16], call, sizeof(call));
 	FAIL("%s: seed %#" PRIx64 ": the fuzz child %d died (status %#x) "
 	     "at call %ld: %s\n  repeat: MSEAL_FUZZ_SEED=%#" PRIx64
-	     " MSEAL_FUZZ_CALLS=%ld build/test/mseal-tests -t fuzz_seal",
+	     " MSEAL_FUZZ_CALLS=%ld build/test/mseal-tests %s",
 	     who, sh->seed, (int)pid, status, sh->current, call, sh->seed,
-	     sh->current + 1);
+	     sh->current + 1, repeat_args);
 }
 
 TEST(fuzz_seal)
@@ -998,6 +1000,8 @@ TEST(fuzz_seal)
 
 	prepare();
 	backend_name = ctx->backend ? ctx->backend : "default";
+	snprintf(repeat_args, sizeof(repeat_args), "-t fuzz_seal -b %s",
+		 backend_name);
 	pid = fork();
 	CHECK(pid >= 0);
 	if (pid == 0)
@@ -1019,6 +1023,7 @@ TEST_ONCE(fuzz_seal_diff)
 	if (syscall(462, NULL, 0UL, 0UL) != 0)
 		SKIP("the kernel lacks mseal(2): no native twin");
 	prepare();
+	snprintf(repeat_args, sizeof(repeat_args), "-t fuzz_seal_diff");
 	CHECK(pipe(n2s) == 0 && pipe(s2n) == 0);
 	for (int t = 0; t < 2; t++) {
 		pid[t] = fork();
