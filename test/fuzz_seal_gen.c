@@ -530,6 +530,15 @@ static void gen_mmap(struct fz_call *c)
 		flags |= MAP_32BIT;
 	if (below(64) == 0)
 		flags |= MAP_STACK | MAP_LOCKED;
+	if (((flags & MAP_HUGETLB) || c->sub == FD_HUGE) && below(2)) {
+		/* The attack: a short length at the huge page boundary below
+		 * a seal, which the kernel rounds up over it. */
+		const struct fz_region *r = any_region();
+		uint64_t s = r->seal ? r->seal : r->map;
+
+		c->a[0] = (s & ~(2 * MIB - 1)) - (below(4) ? 0 : 2 * MIB);
+		c->a[1] = fz.pg * (1 + below(8));
+	}
 	c->a[3] = (uint64_t)(unsigned int)flags;
 	switch (below(6)) {
 	case 0:
