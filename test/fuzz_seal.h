@@ -33,6 +33,7 @@ enum fz_cat {
 	FZ_IO_URING,
 	FZ_I386,
 	FZ_X32,
+	FZ_AIO,
 	FZ_NOPS,
 	FZ_HUGETLB = FZ_NOPS, /* MAP_HUGETLB, MFD_HUGETLB, SHM_HUGETLB */
 	FZ_WRAP,	      /* lengths that wrap past the top */
@@ -57,6 +58,7 @@ struct fz_region {
 	bool content;		  /* contents are discard-protected */
 	bool growsdown;		  /* grows down: the seal follows */
 	bool huge;		  /* hugetlb */
+	bool quiet;		  /* no edge addresses: only brk aims here */
 };
 
 #define FZ_MAX_REGIONS 24
@@ -75,7 +77,10 @@ struct fz_world {
 	int nshm;
 	int pkey;
 	bool have_i386;
-	unsigned int skip; /* 1u << FZ_* not drawn */
+	uintptr_t heap, heap_end;   /* pages we added to the break */
+	uint64_t aio_ctx;	    /* the AIO ring, wherever it went */
+	uint64_t aio_len, aio_size; /* its length now, and at io_setup */
+	unsigned int skip;	    /* 1u << FZ_* not drawn */
 	/* io_uring: a ring set up before the seals (ring_fd -1: none) */
 	int ring_fd;
 	unsigned int *sq_head, *sq_tail, *sq_mask, *sq_array;

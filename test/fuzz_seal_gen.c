@@ -117,6 +117,7 @@ static const char *const cat_names[FZ_NCAT] = {
 	"io_uring",
 	"i386",
 	"x32",
+	"aio",
 	"hugetlb",
 	"wrap",
 	"tag",
@@ -152,9 +153,16 @@ int fz_parse_skip(const char *list, unsigned int *mask, char *bad, size_t size)
 
 /* ---- addresses and lengths -------------------------------------------- */
 
+/* The heap's region is left out: around it lie malloc's heap and the
+ * program's data, which the fuzzer must not hit. */
 static const struct fz_region *any_region(void)
 {
-	return &fz.reg[below((unsigned int)fz.nreg)];
+	const struct fz_region *r;
+
+	do
+		r = &fz.reg[below((unsigned int)fz.nreg)];
+	while (r->quiet);
+	return r;
 }
 
 /* A page-aligned address where a seal is most likely to be got wrong. */
@@ -425,6 +433,7 @@ static const unsigned int weight[FZ_NOPS] = {
 	[FZ_IO_URING] = 4,
 	[FZ_I386] = 5,
 	[FZ_X32] = 3,
+	[FZ_AIO] = 3,
 };
 
 static bool op_skipped(unsigned int op)
@@ -650,7 +659,38 @@ void fz_gen(struct fz_call *c)
 		c->a[3] = below(8) ? 0 : 1;
 		break;
 	case FZ_BRK:
-		c->a[0] = below(10) ? edge_page() : 0;
+		/* In the arena (after PR_SET_MM moved the heap there), in the
+		 * pages added to the break, or 0. */
+		if (fz.heap && below(3) == 0)
+			c->a[0] = fz.heap +
+				  fz.pg * below((unsigned int)((fz.heap_end -
+								fz.heap) /
+								       fz.pg +
+							       4));
+		else
+			c->a[0] = below(10) ? edge_page() : 0;
+		break;
+	case FZ_AIO:
+		/* An AIO ring shrunk, moved next to a seal and destroyed: the
+		 * kernel unmaps the length it set up, at the new place. */
+		c->sub = (uint8_t)below(4);
+		c->a[0] = fz.aio_ctx;
+		switch (c->sub) {
+		case 0:
+			c->a[0] = 1 + below(1000);
+			break;
+		case 1:
+			c->a[1] = fz.pg * (1 + below(16));
+			c->a[2] = fz.pg * (1 + below(2));
+			break;
+		case 2:
+			c->a[1] = c->a[2] = fz.pg * (1 + below(2));
+			c->a[4] = edge_page();
+			break;
+		default:
+			if (below(4) == 0)
+				c->a[0] = edge_page();
+		}
 		break;
 	case FZ_PRCTL:
 		c->sub = (uint8_t)below(3);
@@ -946,6 +986,79 @@ static int64_t prctl_mm_map(uint64_t start_brk, uint64_t brk)
 	return ret(prctl(PR_SET_MM, MM_MAP, &m, sizeof(m), 0));
 }
 
+/* The length of the mapping that starts at addr, from /proc/self/maps. */
+static uint64_t mapping_len(uint64_t addr)
+{
+	static char buf[1 << 18];
+	char line[64];
+	size_t n = 0;
+	ssize_t r;
+	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	char *p, *q;
+
+	if (fd < 0)
+		return 0;
+	while ((r = read(fd, buf + n, sizeof(buf) - 1 - n)) > 0)
+		n += (size_t)r;
+	close(fd);
+	buf[n] = '\0';
+	snprintf(line, sizeof(line), "%lx-", (unsigned long)addr);
+	for (p = buf; p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (!strncmp(p, line, strlen(line)))
+			return strtoul(p + strlen(line), &q, 16) - addr;
+	return 0;
+}
+
+/*
+ * The AIO ring lives outside the arena until a move brings it in, so its
+ * lengths are cut to what it has: a shrink past its end, or io_destroy of
+ * a shrunk ring (which unmaps the length io_setup gave it), would unmap
+ * the test's own memory.  A call left out answers -ECANCELED, the same in
+ * both twins.
+ */
+static int64_t aio_call(struct fz_call *c)
+{
+	uint64_t *a = c->a, ctx = 0;
+	bool inside = in(fz.aio_ctx, fz.safe_lo, fz.safe_hi);
+	int64_t r;
+
+	switch (c->sub) {
+	case 0:
+		if (fz.aio_ctx)
+			return -ECANCELED; /* one ring at a time */
+		r = ret(syscall(SYS_io_setup, a[0], &ctx));
+		if (r == 0) {
+			fz.aio_ctx = ctx;
+			fz.aio_len = fz.aio_size = mapping_len(ctx);
+		}
+		return r;
+	case 1:
+	case 2:
+		if (!fz.aio_ctx || !fz.aio_len)
+			return -ECANCELED;
+		a[0] = fz.aio_ctx;
+		if (a[1] > fz.aio_len)
+			a[1] = fz.aio_len;
+		if (a[2] > a[1] && !inside)
+			a[2] = a[1];
+		r = ret(syscall(SYS_mremap, a[0], a[1], a[2],
+				c->sub == 2 ? MREMAP_MAYMOVE | MREMAP_FIXED : 0,
+				a[4]));
+		if (r > 0) {
+			fz.aio_ctx = (uint64_t)r;
+			fz.aio_len = a[2];
+		}
+		return r;
+	default:
+		if (a[0] == fz.aio_ctx && !inside && fz.aio_len < fz.aio_size)
+			return -ECANCELED;
+		r = ret(syscall(SYS_io_destroy, a[0]));
+		if (r == 0 && a[0] == fz.aio_ctx)
+			fz.aio_ctx = 0;
+		return r;
+	}
+}
+
 void fz_exec(struct fz_call *c)
 {
 	const uint64_t *a = c->a;
@@ -984,6 +1097,9 @@ void fz_exec(struct fz_call *c)
 	}
 	case FZ_BRK:
 		r = ret(syscall(SYS_brk, a[0]));
+		break;
+	case FZ_AIO:
+		r = aio_call(c);
 		break;
 	case FZ_PRCTL:
 		if (c->sub == 2)
@@ -1063,6 +1179,18 @@ void fz_format(const struct fz_call *c, char *buf, size_t size)
 		snprintf(buf, size,
 			 "io_uring IORING_OP_MADVISE(%#lx, %#lx, %lu) = %s",
 			 a[0], a[1] & 0xffffffffUL, a[2] & 0xffffffffUL, res);
+		break;
+	case FZ_AIO:
+		if (c->sub == 0)
+			snprintf(buf, size, "io_setup(%lu) = %s", a[0], res);
+		else if (c->sub == 3)
+			snprintf(buf, size, "io_destroy(%#lx) = %s", a[0], res);
+		else
+			snprintf(
+				buf, size,
+				"mremap(aio ring %#lx, %#lx, %#lx, %s, %#lx) = %s",
+				a[0], a[1], a[2],
+				c->sub == 2 ? "MAYMOVE|FIXED" : "0", a[4], res);
 		break;
 	case FZ_TOUCH:
 		snprintf(buf, size, "%s byte at %#lx = %s",

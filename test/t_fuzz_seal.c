@@ -161,7 +161,8 @@ static char kind_of(uint64_t ino, const char *name)
 static bool in_arena(uintptr_t s, uintptr_t e)
 {
 	return (s < fz.win_hi && e > fz.win_lo) ||
-	       (fz.low && s < fz.low_hi && e > fz.low);
+	       (fz.low && s < fz.low_hi && e > fz.low) ||
+	       (fz.heap && s < fz.heap_end && e > fz.heap);
 }
 
 /* All of it, with read(2): no stdio, no malloc (brk may be anywhere). */
@@ -428,7 +429,9 @@ static char *at(long pages)
 static char *fixed(void *addr, size_t len, int prot, int flags, int fd,
 		   off_t off)
 {
-	char *p = mmap(addr, len, prot, flags | MAP_FIXED_NOREPLACE, fd, off);
+	char *p = mmap(addr, len, prot,
+		       flags & MAP_FIXED ? flags : flags | MAP_FIXED_NOREPLACE,
+		       fd, off);
 
 	if (p != addr)
 		FAIL("mmap at %p: %s", addr, strerror(errno));
@@ -464,7 +467,8 @@ static struct fz_region *region(const char *name, char *addr, size_t len,
 				 classes,
 				 !!(opts & R_CONTENT),
 				 !!(opts & R_GD),
-				 !!(opts & R_HUGE) };
+				 !!(opts & R_HUGE),
+				 false };
 	if (seal_pages) {
 		r->seal = (uintptr_t)addr + (uintptr_t)seal_from * pg;
 		r->seal_end = r->seal + (uintptr_t)seal_pages * pg;
@@ -548,6 +552,17 @@ static void setup(void)
 		       (long)(2 * MIB / pg), MSEAL_ALL, R_CONTENT | R_HUGE);
 	} else if (p != MAP_FAILED) {
 		munmap(p, 2 * MIB);
+	}
+	/* A sealed file page among pages added to the break: brk shrinks
+	 * unmap whatever lies in [new break, old break). */
+	p = sbrk((intptr_t)(16 * pg));
+	if (p != (void *)-1 && !((uintptr_t)p & (pg - 1))) {
+		fz.heap = (uintptr_t)p;
+		fz.heap_end = fz.heap + 16 * pg;
+		region("heap_file", p + 8 * pg, 4 * pg, RO,
+		       MAP_PRIVATE | MAP_FIXED, fz.memfd, (off_t)(128 * pg), 0,
+		       4, MSEAL_ALL, 0)
+			->quiet = true;
 	}
 	if (fz.low)
 		region("low_ro", (char *)fz.low + 8 * pg, 16 * pg, RO, PA, -1,
