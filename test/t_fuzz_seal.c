@@ -13,8 +13,11 @@
  *                        0x80, and SysV segments
  *   fuzz child           maps the regions (read-only, writable, PROT_NONE,
  *                        memfd, shared anonymous, SysV, growsdown, hugetlb
- *                        when huge pages are reserved, and unsealed
- *                        neighbours), fills them, seals most of them with
+ *                        when huge pages are reserved, a file page among
+ *                        pages added to the break, and unsealed
+ *                        neighbours), sets up an io_uring ring (before the
+ *                        seals, as an attacker would), fills the regions,
+ *                        seals most of them with
  *                        mseal_ranges(MSEAL_ALL) and class subsets (BASE,
  *                        PROT, BASE|DISCARD, BASE|PROT: always seccomp),
  *                        then per call: draw (fuzz_seal_gen.c), make it,
@@ -23,16 +26,25 @@
  *                        checksum the discard-protected ones through
  *                        /proc/self/mem; nothing is skipped
  *   fuzz_seal            one fuzz child per backend (the harness's)
- *   fuzz_seal_diff       where mseal(2) exists: a native twin and a seccomp
- *                        twin make the same calls in lockstep; while their
- *                        arenas agree, a page that the seccomp twin changed
- *                        must have become what the native twin made of it,
- *                        and a call the native twin refused with EPERM must
- *                        not succeed in the seccomp twin.  Afterwards the
- *                        seccomp twin copies the native arena's unsealed
- *                        pages, so that a refusal that section 8 of
- *                        docs/SEMANTICS.md allows does not end the
- *                        comparison.
+ *   fuzz_seal_diff       where mseal(2) exists: a native twin (auto: the
+ *                        kernel seals MSEAL_ALL, seccomp the subsets) and a
+ *                        seccomp twin make the same calls in lockstep; while
+ *                        their arenas agree, a call the native twin refused
+ *                        with EPERM must not succeed in the seccomp twin
+ *                        (unless it changes nothing: brk, a read, a same-
+ *                        length mremap), and a page under a seal or in such
+ *                        a call must end as it was or as the native twin
+ *                        made it.  Afterwards the seccomp twin copies the
+ *                        native arena's unsealed pages, so that a refusal
+ *                        that section 8 of docs/SEMANTICS.md allows does not
+ *                        end the comparison (the summary says how many
+ *                        calls were compared).
+ *
+ * Limits: a private anonymous page replaced by another with the same rights
+ * looks the same in /proc/self/maps (this kernel has no anon VMA names), so
+ * a writable sealed page's mapping is checked by kind and rights only; the
+ * discard-protected ones are caught by their contents.  With
+ * MSEAL_BACKEND=native the subsets cannot be sealed and stay unsealed.
  *
  * Environment:
  *   MSEAL_FUZZ_CALLS=N   calls per run (default 3000)
@@ -42,7 +54,7 @@
  *                        while a first is open: mmap munmap mprotect
  *                        pkey_mprotect mremap madvise process_madvise brk
  *                        prctl shm remap_file_pages touch io_uring i386 x32
- *                        hugetlb wrap tag growsdown.  Default: none.
+ *                        aio hugetlb wrap tag growsdown.  Default: none.
  *   MSEAL_FUZZ_VERBOSE=1 prints every call
  * A failure prints the command that repeats it.  `make fuzz-seal
  * FUZZ_CALLS=100000` is the long run.
