@@ -389,11 +389,13 @@ static int rnd_prot(void)
 	return prot;
 }
 
+/* MAP_HUGE_2MB, _1GB, unsupported sizes and all six bits (63): as
+ * unsigned, since 63 << 26 does not fit an int. */
 static int huge_bits(void)
 {
-	static const int sh[] = { 0, 21, 30, 16, 12, 29, 63 };
+	static const unsigned int sh[] = { 0, 21, 30, 16, 12, 29, 63 };
 
-	return sh[below(7)] << MAP_HUGE_SHIFT;
+	return (int)(sh[below(7)] << MAP_HUGE_SHIFT);
 }
 
 static const int advices[] = {
