@@ -48,6 +48,7 @@
  *
  * Environment:
  *   MSEAL_FUZZ_CALLS=N   calls per run (default 3000; 1000 for the twins)
+ *   MSEAL_FUZZ_DIFF_CALLS=N  calls of the twins, when it should differ
  *   MSEAL_FUZZ_SEED=S    the seed (default 0x5ea1f00d; "random": from the
  *                        clock); a failure prints it with the call index
  *   MSEAL_FUZZ_SKIP=a,b  categories never drawn, for hunting a second bug
@@ -1011,7 +1012,11 @@ static void prepare(long default_calls)
 	} else {
 		sh->seed = env ? strtoull(env, NULL, 0) : DEFAULT_SEED;
 	}
-	env = getenv("MSEAL_FUZZ_CALLS");
+	env = default_calls == DEFAULT_DIFF_CALLS ?
+		      getenv("MSEAL_FUZZ_DIFF_CALLS") :
+		      NULL;
+	if (!env)
+		env = getenv("MSEAL_FUZZ_CALLS");
 	sh->calls = env ? strtol(env, NULL, 0) : default_calls;
 	if (sh->calls <= 0)
 		FAIL("MSEAL_FUZZ_CALLS=%s: want a positive number", env);
