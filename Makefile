@@ -157,6 +157,20 @@ $(B)/test/libmsealtest-nodelete.so: test/helpers/dltest.c
 check: $(TEST_BIN) $(TOOL) $(PRELOAD) $(HELPERS)
 	$(Q)$(TEST_ENV) $(TEST_BIN) $(TESTFLAGS)
 
+# The adversarial seal fuzzer's long run (test/t_fuzz_seal.c): FUZZ_CALLS
+# calls per backend, FUZZ_DIFF_CALLS for the differential twins (they run
+# in lockstep at a third of the speed); FUZZ_SEED and FUZZ_SKIP become
+# MSEAL_FUZZ_SEED and MSEAL_FUZZ_SKIP when set.
+FUZZ_CALLS ?= 100000
+FUZZ_DIFF_CALLS ?= 30000
+FUZZ_TIMEOUT ?= 3600
+fuzz-seal: $(TEST_BIN)
+	$(Q)MSEAL_FUZZ_CALLS=$(FUZZ_CALLS) \
+		MSEAL_FUZZ_DIFF_CALLS=$(FUZZ_DIFF_CALLS) \
+		$(if $(FUZZ_SEED),MSEAL_FUZZ_SEED=$(FUZZ_SEED)) \
+		$(if $(FUZZ_SKIP),MSEAL_FUZZ_SKIP=$(FUZZ_SKIP)) \
+		$(TEST_BIN) -t fuzz_seal -T $(FUZZ_TIMEOUT)
+
 # Start-up cost of `mseal run`, side by side with the bare program.
 bench-run: $(TOOL) $(PRELOAD)
 	$(Q)MSEAL=$(abspath $(TOOL)) bench/run-startup.sh
@@ -261,5 +275,5 @@ clean:
 	rm -rf $(B) build-*
 
 .PHONY: all examples check check-kernels bench-run check-exports check-style \
-	bench fuzz fuzz-tool fuzz-lists \
+	bench fuzz fuzz-tool fuzz-lists fuzz-seal \
 	install uninstall clean
