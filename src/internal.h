@@ -34,7 +34,9 @@ struct msl_config {
 	int backend_all;	   /* MSEAL_BACKEND_* for MSEAL_ALL */
 	int backend_subset;	   /* MSEAL_BACKEND_* for a class subset */
 	int source;		   /* MSEAL_SOURCE_* */
-	bool env_invalid;	   /* MSEAL_BACKEND held a bad value */
+	bool env_invalid;	   /* either variable below held a bad value */
+	bool env_backend_invalid;  /* MSEAL_BACKEND held a bad value */
+	bool env_refuse_invalid;   /* MSEAL_REFUSE held a bad value */
 	bool env_native;	   /* MSEAL_BACKEND=native */
 	unsigned int refuse;	   /* MSEAL_REFUSE_* from MSEAL_REFUSE */
 };

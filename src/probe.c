@@ -27,7 +27,7 @@
 #endif
 
 static struct msl_config config;
-static char env_error[160];
+static char env_error[320];
 static size_t page_size;
 static pthread_once_t config_once = PTHREAD_ONCE_INIT;
 /*
@@ -87,6 +87,29 @@ static bool system_mappings_sealed(void)
 	return sealed;
 }
 
+/*
+ * An environment variable's value as an error message may quote it: at most
+ * 64 bytes, each control byte, DEL and every byte of 0x80 or above written as
+ * \xHH, so that the message cannot carry escape sequences to a terminal
+ * (C1 controls and bidi overrides are bytes of 0x80 or above in UTF-8).
+ */
+static const char *quote_env(const char *v, char *buf, size_t size)
+{
+	size_t i, used = 0;
+
+	for (i = 0; v[i] && i < 64 && used + 5 < size; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		if (c < 0x20 || c >= 0x7f)
+			used += (size_t)snprintf(buf + used, size - used,
+						 "\\x%02x", c);
+		else
+			buf[used++] = (char)c;
+	}
+	buf[used] = '\0';
+	return buf;
+}
+
 static void probe_once(void)
 {
 	int saved = errno;
@@ -94,6 +117,7 @@ static void probe_once(void)
 	const char *refuse = secure_getenv("MSEAL_REFUSE");
 	unsigned int flags = 0;
 	int seccomp;
+	char quoted[64 * 4 + 1];
 	long ps = sysconf(_SC_PAGESIZE);
 
 	page_size = ps > 0 ? (size_t)ps : 4096;
@@ -117,11 +141,11 @@ static void probe_once(void)
 
 	if (msl_parse_refuse(refuse, &config.refuse)) {
 		config.env_invalid = true;
-		snprintf(
-			env_error, sizeof(env_error),
-			"MSEAL_REFUSE='%.64s' is not a comma-separated list of "
-			"io_uring, userfaultfd",
-			refuse);
+		config.env_refuse_invalid = true;
+		snprintf(env_error, sizeof(env_error),
+			 "MSEAL_REFUSE='%s' is not a comma-separated list of "
+			 "io_uring, userfaultfd",
+			 quote_env(refuse, quoted, sizeof(quoted)));
 	}
 	config.source = MSEAL_SOURCE_AUTO;
 	if (env && *env && strcmp(env, "auto") != 0) {
@@ -129,11 +153,16 @@ static void probe_once(void)
 		if (strcmp(env, "native") == 0) {
 			config.env_native = true;
 		} else if (strcmp(env, "seccomp") != 0) {
+			size_t used = strlen(env_error);
+
+			/* Both bad: one line naming both, MSEAL_REFUSE first. */
 			config.env_invalid = true;
-			snprintf(env_error, sizeof(env_error),
-				 "MSEAL_BACKEND='%.64s' is not one of auto, "
+			config.env_backend_invalid = true;
+			snprintf(env_error + used, sizeof(env_error) - used,
+				 "%sMSEAL_BACKEND='%s' is not one of auto, "
 				 "native, seccomp",
-				 env);
+				 used ? "; " : "",
+				 quote_env(env, quoted, sizeof(quoted)));
 		}
 	}
 
