@@ -88,25 +88,29 @@ static bool system_mappings_sealed(void)
 }
 
 /*
- * An environment variable's value as an error message may quote it: at most
- * 64 bytes, each control byte, DEL and every byte of 0x80 or above written as
- * \xHH, so that the message cannot carry escape sequences to a terminal
- * (C1 controls and bidi overrides are bytes of 0x80 or above in UTF-8).
+ * An environment variable's value as an error message quotes it: at most
+ * 64 bytes of it, escaped as every writer of untrusted text does
+ * (src/utf8.c), so that the message cannot send escape sequences to a
+ * terminal.
  */
 static const char *quote_env(const char *v, char *buf, size_t size)
 {
-	size_t i, used = 0;
+	char head[65], step[MSL_ESCAPE_MAX];
+	const unsigned char *s = (const unsigned char *)head;
+	size_t used = 0;
 
-	for (i = 0; v[i] && i < 64 && used + 5 < size; i++) {
-		unsigned char c = (unsigned char)v[i];
+	snprintf(head, sizeof(head), "%s", v);
+	buf[0] = '\0';
+	while (*s) {
+		size_t k;
 
-		if (c < 0x20 || c >= 0x7f)
-			used += (size_t)snprintf(buf + used, size - used,
-						 "\\x%02x", c);
-		else
-			buf[used++] = (char)c;
+		s += msl_escape_step(s, MSL_ESCAPE_TEXT, step);
+		k = strlen(step);
+		if (used + k >= size)
+			break;
+		memcpy(buf + used, step, k + 1);
+		used += k;
 	}
-	buf[used] = '\0';
 	return buf;
 }
 
@@ -117,7 +121,7 @@ static void probe_once(void)
 	const char *refuse = secure_getenv("MSEAL_REFUSE");
 	unsigned int flags = 0;
 	int seccomp;
-	char quoted[64 * 4 + 1];
+	char quoted[64 * 4 + 1]; /* \\ooo per byte */
 	long ps = sysconf(_SC_PAGESIZE);
 
 	page_size = ps > 0 ? (size_t)ps : 4096;

@@ -139,9 +139,9 @@ TEST_ONCE(tool_env_values_cannot_reach_the_terminal_raw)
 		CHECK(*p == '\n' ||
 		      ((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f));
 	CHECK(strstr(r.out, "MSEAL_BACKEND:             "
-			    "x\\x1b]0;t\\x07\\xc2\\x9b (invalid") != NULL);
-	CHECK(strstr(r.err, "MSEAL_REFUSE='\\x1b[31m' is not") != NULL);
-	CHECK(strstr(r.err, "; MSEAL_BACKEND='x\\x1b]0;t\\x07\\xc2\\x9b' "
+			    "x\\033]0;t\\007\\302\\233 (invalid") != NULL);
+	CHECK(strstr(r.err, "MSEAL_REFUSE='\\033[31m' is not") != NULL);
+	CHECK(strstr(r.err, "; MSEAL_BACKEND='x\\033]0;t\\007\\302\\233' "
 			    "is not one of") != NULL);
 }
 

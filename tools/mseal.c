@@ -94,23 +94,19 @@ struct env_info {
 	bool backend_ok, refuse_ok;
 };
 
-/*
- * A variable's value for a terminal: control bytes, DEL and every byte of
- * 0x80 or above as \xHH, so that no value sends an escape sequence.
- */
+/* A variable's value for a terminal, escaped as in mseal maps' table. */
 static void print_env_value(const char *v)
 {
+	const unsigned char *s = (const unsigned char *)v;
+	char step[MSL_ESCAPE_MAX];
+
 	if (!v) {
 		fputs("(unset)", stdout);
 		return;
 	}
-	for (; *v; v++) {
-		unsigned char c = (unsigned char)*v;
-
-		if (c < 0x20 || c >= 0x7f)
-			printf("\\x%02x", c);
-		else
-			putchar(c);
+	while (*s) {
+		s += msl_escape_step(s, MSL_ESCAPE_TEXT, step);
+		fputs(step, stdout);
 	}
 }
 
@@ -145,18 +141,16 @@ static void print_human(const struct mseal_features *f,
 	       r.preload_found ? r.preload : "(not found)");
 }
 
-static void print_json_string(const char *s)
+/* As mseal maps writes JSON strings (src/utf8.c). */
+static void print_json_string(const char *str)
 {
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	const unsigned char *s = (const unsigned char *)str;
+	char step[MSL_ESCAPE_MAX];
 
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
+	putchar('"');
+	while (*s) {
+		s += msl_escape_step(s, MSL_ESCAPE_JSON, step);
+		fputs(step, stdout);
 	}
 	putchar('"');
 }
