@@ -131,7 +131,7 @@ examples: $(EXAMPLES)
 
 # Tests link the static library plus its internals (the parser tests call
 # hidden functions).
-$(B)/test/%.o: test/%.c test/harness.h include/mseal.h src/internal.h
+$(B)/test/%.o: test/%.c $(wildcard test/*.h) include/mseal.h src/internal.h
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -Itest -c -o $@ $<

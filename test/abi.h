@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The other entries into the kernel of an x86-64 process, for the tests
+ * that try them against a seal: the i386 ABI through int 0x80.
+ */
+#ifndef MSEAL_TEST_ABI_H
+#define MSEAL_TEST_ABI_H
+
+#include <stdbool.h>
+
+/* A system call through the i386 entry (int 0x80) of this 64-bit process. */
+static inline long int80(long nr, long a, long b, long c, long d, long e)
+{
+	long ret;
+
+	__asm__ volatile("int $0x80"
+			 : "=a"(ret)
+			 : "a"(nr), "b"(a), "c"(b), "d"(c), "S"(d), "D"(e)
+			 : "memory", "cc", "r8", "r9", "r10", "r11");
+	return ret;
+}
+
+/*
+ * Whether int 0x80 reaches the i386 system calls here.  A kernel without
+ * IA32_EMULATION, or booted with ia32_emulation=0, does not install the
+ * gate: int 0x80 then raises SIGSEGV rather than returning an error, so the
+ * question is asked in a child.
+ */
+bool int80_available(void);
+
+#endif
