@@ -27,6 +27,19 @@ else
 Q := @
 endif
 
+# The install paths that the build compiles in (the tool's preload path)
+# and writes out (libmseal.pc), kept in a file that changes only when they
+# do: `make && make install PREFIX=/usr` then rebuilds exactly what names
+# them, so the prefix given at install time wins.
+PATHS_STAMP := $(B)/paths.stamp
+PATHS_NOW   := prefix=$(PREFIX) libdir=$(LIBDIR) includedir=$(INCLUDEDIR)
+ifeq ($(findstring ',$(PATHS_NOW)),)
+$(shell mkdir -p '$(B)' && { [ "$$(cat '$(PATHS_STAMP)' 2>/dev/null)" = \
+	'$(PATHS_NOW)' ] || printf '%s\n' '$(PATHS_NOW)' >'$(PATHS_STAMP)'; })
+else
+$(error install paths may not contain a single quote: $(PATHS_NOW))
+endif
+
 LIB_SRCS := $(wildcard src/*.c)
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(B)/src/%.o)
 SHLIB    := $(B)/libmseal.so.$(VERSION)
@@ -71,7 +84,7 @@ $(STLIB): $(LIB_OBJS)
 # The tool reuses the library's internals (the /proc parser): -Isrc.
 # `mseal run` looks for the preload next to itself, in ../lib, then here.
 $(B)/tools/%.o: tools/%.c $(wildcard tools/*.h) include/mseal.h \
-		src/internal.h src/preload/classes.h
+		src/internal.h src/preload/classes.h $(PATHS_STAMP)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -Itools -Isrc/preload \
@@ -101,7 +114,7 @@ $(PRELOAD): $(PRELOAD_OBJS) src/preload/preload.map
 		-Wl,-z,relro,-z,now -o $@ $(PRELOAD_OBJS) \
 		$(PRELOAD_LDFLAGS) -ldl
 
-$(B)/libmseal.pc: libmseal.pc.in Makefile
+$(B)/libmseal.pc: libmseal.pc.in Makefile $(PATHS_STAMP)
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 		$< > $@

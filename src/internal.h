@@ -34,7 +34,9 @@ struct msl_config {
 	int backend_all;	   /* MSEAL_BACKEND_* for MSEAL_ALL */
 	int backend_subset;	   /* MSEAL_BACKEND_* for a class subset */
 	int source;		   /* MSEAL_SOURCE_* */
-	bool env_invalid;	   /* MSEAL_BACKEND held a bad value */
+	bool env_invalid;	   /* either variable below held a bad value */
+	bool env_backend_invalid;  /* MSEAL_BACKEND held a bad value */
+	bool env_refuse_invalid;   /* MSEAL_REFUSE held a bad value */
 	bool env_native;	   /* MSEAL_BACKEND=native */
 	unsigned int refuse;	   /* MSEAL_REFUSE_* from MSEAL_REFUSE */
 };
@@ -74,6 +76,16 @@ int msl_seal_checked(uintptr_t start, uintptr_t end, unsigned int classes,
  * not one: overlong forms, surrogates and code points above U+10FFFF.
  */
 size_t msl_utf8_len(const unsigned char *s) MSL_HIDDEN;
+
+/*
+ * One character of untrusted text, escaped for a terminal (\ooo per byte)
+ * or for a JSON string: see src/utf8.c.  Writes a NUL-terminated string to
+ * out and returns how many bytes of s (at least 1) it stands for.
+ */
+enum msl_escape { MSL_ESCAPE_TEXT, MSL_ESCAPE_JSON };
+#define MSL_ESCAPE_MAX 17 /* four bytes as \ooo, and the NUL */
+size_t msl_escape_step(const unsigned char *s, enum msl_escape how,
+		       char out[MSL_ESCAPE_MAX]) MSL_HIDDEN;
 
 /* Whether CAP_SYS_ADMIN is in the effective set. */
 bool msl_has_cap_sys_admin(void) MSL_HIDDEN;

@@ -27,7 +27,7 @@
 #endif
 
 static struct msl_config config;
-static char env_error[160];
+static char env_error[320];
 static size_t page_size;
 static pthread_once_t config_once = PTHREAD_ONCE_INIT;
 /*
@@ -87,6 +87,33 @@ static bool system_mappings_sealed(void)
 	return sealed;
 }
 
+/*
+ * An environment variable's value as an error message quotes it: at most
+ * 64 bytes of it, escaped as every writer of untrusted text does
+ * (src/utf8.c), so that the message cannot send escape sequences to a
+ * terminal.
+ */
+static const char *quote_env(const char *v, char *buf, size_t size)
+{
+	char head[65], step[MSL_ESCAPE_MAX];
+	const unsigned char *s = (const unsigned char *)head;
+	size_t used = 0;
+
+	snprintf(head, sizeof(head), "%s", v);
+	buf[0] = '\0';
+	while (*s) {
+		size_t k;
+
+		s += msl_escape_step(s, MSL_ESCAPE_TEXT, step);
+		k = strlen(step);
+		if (used + k >= size)
+			break;
+		memcpy(buf + used, step, k + 1);
+		used += k;
+	}
+	return buf;
+}
+
 static void probe_once(void)
 {
 	int saved = errno;
@@ -94,6 +121,7 @@ static void probe_once(void)
 	const char *refuse = secure_getenv("MSEAL_REFUSE");
 	unsigned int flags = 0;
 	int seccomp;
+	char quoted[64 * 4 + 1]; /* \\ooo per byte */
 	long ps = sysconf(_SC_PAGESIZE);
 
 	page_size = ps > 0 ? (size_t)ps : 4096;
@@ -117,11 +145,11 @@ static void probe_once(void)
 
 	if (msl_parse_refuse(refuse, &config.refuse)) {
 		config.env_invalid = true;
-		snprintf(
-			env_error, sizeof(env_error),
-			"MSEAL_REFUSE='%.64s' is not a comma-separated list of "
-			"io_uring, userfaultfd",
-			refuse);
+		config.env_refuse_invalid = true;
+		snprintf(env_error, sizeof(env_error),
+			 "MSEAL_REFUSE='%s' is not a comma-separated list of "
+			 "io_uring, userfaultfd",
+			 quote_env(refuse, quoted, sizeof(quoted)));
 	}
 	config.source = MSEAL_SOURCE_AUTO;
 	if (env && *env && strcmp(env, "auto") != 0) {
@@ -129,11 +157,16 @@ static void probe_once(void)
 		if (strcmp(env, "native") == 0) {
 			config.env_native = true;
 		} else if (strcmp(env, "seccomp") != 0) {
+			size_t used = strlen(env_error);
+
+			/* Both bad: one line naming both, MSEAL_REFUSE first. */
 			config.env_invalid = true;
-			snprintf(env_error, sizeof(env_error),
-				 "MSEAL_BACKEND='%.64s' is not one of auto, "
+			config.env_backend_invalid = true;
+			snprintf(env_error + used, sizeof(env_error) - used,
+				 "%sMSEAL_BACKEND='%s' is not one of auto, "
 				 "native, seccomp",
-				 env);
+				 used ? "; " : "",
+				 quote_env(env, quoted, sizeof(quoted)));
 		}
 	}
 

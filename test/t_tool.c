@@ -80,6 +80,71 @@ TEST_ONCE(tool_invalid_backend_env_exits_1)
 	CHECK(strstr(r.out, "\"env_valid\":false") != NULL);
 }
 
+static void set_refuse_env(void)
+{
+	unsetenv("MSEAL_BACKEND");
+	setenv("MSEAL_REFUSE", child_env, 1);
+}
+
+/* A bad MSEAL_REFUSE is named as such, and MSEAL_BACKEND stays valid. */
+TEST_ONCE(tool_invalid_refuse_env_named)
+{
+	struct tool_run r;
+	char *human[] = { "mseal", "probe", NULL };
+	char *json[] = { "mseal", "probe", "--json", NULL };
+
+	child_env = "bogus";
+	run_tool(&r, human, set_refuse_env);
+	CHECK(r.status == 1);
+	CHECK(strstr(r.out, "MSEAL_BACKEND:             (unset)\n") != NULL);
+	CHECK(strstr(r.out, "MSEAL_REFUSE:              bogus (invalid: use "
+			    "io_uring, userfaultfd)\n") != NULL);
+	CHECK(strcmp(r.err, "mseal: MSEAL_REFUSE='bogus' is not a "
+			    "comma-separated list of io_uring, "
+			    "userfaultfd\n") == 0);
+	run_tool(&r, json, set_refuse_env);
+	CHECK(r.status == 1);
+	CHECK(strstr(r.out, "\"env_valid\":true,\"env_refuse\":\"bogus\","
+			    "\"env_refuse_valid\":false") != NULL);
+	/* Control: a valid list is shown, and probe succeeds. */
+	child_env = "io_uring,userfaultfd";
+	run_tool(&r, human, set_refuse_env);
+	CHECK(r.status == 0 && !r.err[0]);
+	CHECK(strstr(r.out,
+		     "MSEAL_REFUSE:              io_uring,userfaultfd\n"));
+	run_tool(&r, json, set_refuse_env);
+	CHECK(strstr(r.out, "\"env_refuse\":\"io_uring,userfaultfd\","
+			    "\"env_refuse_valid\":true") != NULL);
+}
+
+static void set_escape_envs(void)
+{
+	setenv("MSEAL_BACKEND", "x\033]0;t\007\xc2\x9b", 1);
+	setenv("MSEAL_REFUSE", "\033[31m", 1);
+}
+
+/* Neither the report nor the message passes a value's escapes through. */
+TEST_ONCE(tool_env_values_cannot_reach_the_terminal_raw)
+{
+	struct tool_run r;
+	char *human[] = { "mseal", "probe", NULL };
+	const char *p;
+
+	run_tool(&r, human, set_escape_envs);
+	CHECK(r.status == 1);
+	for (p = r.out; *p; p++)
+		CHECK(*p == '\n' ||
+		      ((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f));
+	for (p = r.err; *p; p++)
+		CHECK(*p == '\n' ||
+		      ((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f));
+	CHECK(strstr(r.out, "MSEAL_BACKEND:             "
+			    "x\\033]0;t\\007\\302\\233 (invalid") != NULL);
+	CHECK(strstr(r.err, "MSEAL_REFUSE='\\033[31m' is not") != NULL);
+	CHECK(strstr(r.err, "; MSEAL_BACKEND='x\\033]0;t\\007\\302\\233' "
+			    "is not one of") != NULL);
+}
+
 /* The filter the backend would install for the tool's own image. */
 TEST_ONCE(tool_probe_dump_filter)
 {

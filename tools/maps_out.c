@@ -3,11 +3,11 @@
  * mseal maps: the writers for the table, JSON and CSV.
  *
  * Paths and process names are whatever bytes a program chose, so each
- * format escapes them its own way: the table shows control characters as
- * \ooo (the kernel itself shows a newline in a path as \012 and nothing
- * else), JSON keeps valid UTF-8 and escapes the rest, CSV quotes as
- * RFC 4180 says.  Nothing a file name holds can break a row or send a
- * terminal escape sequence.
+ * format escapes them (src/utf8.c says which characters): the table and CSV
+ * show them as \ooo per byte (the kernel itself shows a newline in a path
+ * as \012), CSV then quotes as RFC 4180 says, JSON writes \uXXXX for
+ * unsafe characters and \udcXX for a byte that is not UTF-8.  Nothing a
+ * file name holds can break a row or send a terminal escape sequence.
  */
 #include <stdio.h>
 #include <string.h>
@@ -26,55 +26,50 @@ static const char *const summary_labels[NCOUNTED] = {
 	"code", "rodata", "RELRO", "writable", "jit", "no-access", "system",
 };
 
-static void put_table_text(const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c < 0x20 || c == 0x7f)
-			printf("\\%03o", c);
-		else
-			putchar(c);
-	}
-}
-
-/* A JSON string: valid UTF-8 as it is, any other byte as \u00XX. */
-static void put_json_string(const char *str)
+/* Untrusted text, one escaped character at a time (src/utf8.c). */
+static void put_escaped(const char *str, enum msl_escape how)
 {
 	const unsigned char *s = (const unsigned char *)str;
+	char step[MSL_ESCAPE_MAX];
 
-	putchar('"');
 	while (*s) {
-		size_t n = msl_utf8_len(s);
-
-		if (*s == '"' || *s == '\\') {
-			printf("\\%c", *s);
-		} else if (*s < 0x20 || *s == 0x7f || n == 0) {
-			printf("\\u%04x", *s);
-		} else {
-			fwrite(s, 1, n, stdout);
-			s += n;
-			continue;
-		}
-		s++;
+		s += msl_escape_step(s, how, step);
+		fputs(step, stdout);
 	}
+}
+
+static void put_table_text(const char *s)
+{
+	put_escaped(s, MSL_ESCAPE_TEXT);
+}
+
+static void put_json_string(const char *s)
+{
+	putchar('"');
+	put_escaped(s, MSL_ESCAPE_JSON);
 	putchar('"');
 }
 
-/* RFC 4180: quoted when it holds a comma, quote, CR or LF. */
-static void put_csv_field(const char *s)
+/*
+ * The table's escaped text, quoted as RFC 4180 says when it holds a comma
+ * or a quote (CR and LF are escaped already, as every control is).
+ */
+static void put_csv_field(const char *str)
 {
-	if (!s[strcspn(s, ",\"\r\n")]) {
-		fputs(s, stdout);
-		return;
-	}
-	putchar('"');
-	for (; *s; s++) {
+	const unsigned char *s = (const unsigned char *)str;
+	char step[MSL_ESCAPE_MAX];
+	bool quote = str[strcspn(str, ",\"")] != '\0';
+
+	if (quote)
+		putchar('"');
+	while (*s) {
 		if (*s == '"')
 			putchar('"');
-		putchar(*s);
+		s += msl_escape_step(s, MSL_ESCAPE_TEXT, step);
+		fputs(step, stdout);
 	}
-	putchar('"');
+	if (quote)
+		putchar('"');
 }
 
 static void perms(const struct maps_row *r, char out[5])

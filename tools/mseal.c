@@ -88,8 +88,30 @@ static void get_run_info(const struct mseal_features *f, struct run_info *r)
 		tool_find_preload(r->preload, sizeof(r->preload)) == 0;
 }
 
-static void print_human(const struct mseal_features *f, const char *env,
-			bool env_ok)
+/* The variables the library reads, as it reads them (see NOTES). */
+struct env_info {
+	const char *backend, *refuse;
+	bool backend_ok, refuse_ok;
+};
+
+/* A variable's value for a terminal, escaped as in mseal maps' table. */
+static void print_env_value(const char *v)
+{
+	const unsigned char *s = (const unsigned char *)v;
+	char step[MSL_ESCAPE_MAX];
+
+	if (!v) {
+		fputs("(unset)", stdout);
+		return;
+	}
+	while (*s) {
+		s += msl_escape_step(s, MSL_ESCAPE_TEXT, step);
+		fputs(step, stdout);
+	}
+}
+
+static void print_human(const struct mseal_features *f,
+			const struct env_info *e)
 {
 	struct run_info r;
 	size_t i;
@@ -97,8 +119,14 @@ static void print_human(const struct mseal_features *f, const char *env,
 	for (i = 0; i < NROWS; i++)
 		printf("%-27s%s\n", feature_rows[i].label,
 		       (f->flags & feature_rows[i].bit) ? "yes" : "no");
-	printf("%-27s%s%s\n", "MSEAL_BACKEND:", env ? env : "(unset)",
-	       env_ok ? "" : " (invalid: use auto, native or seccomp)");
+	printf("%-27s", "MSEAL_BACKEND:");
+	print_env_value(e->backend);
+	printf("%s\n",
+	       e->backend_ok ? "" : " (invalid: use auto, native or seccomp)");
+	printf("%-27s", "MSEAL_REFUSE:");
+	print_env_value(e->refuse);
+	printf("%s\n",
+	       e->refuse_ok ? "" : " (invalid: use io_uring, userfaultfd)");
 	printf("%-27s%s\n",
 	       "backend for MSEAL_ALL:", mseal_backend_name(f->backend));
 	printf("%-27s%s\n", "backend for class subsets:",
@@ -113,24 +141,21 @@ static void print_human(const struct mseal_features *f, const char *env,
 	       r.preload_found ? r.preload : "(not found)");
 }
 
-static void print_json_string(const char *s)
+/* As mseal maps writes JSON strings (src/utf8.c). */
+static void print_json_string(const char *str)
 {
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	const unsigned char *s = (const unsigned char *)str;
+	char step[MSL_ESCAPE_MAX];
 
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
+	putchar('"');
+	while (*s) {
+		s += msl_escape_step(s, MSL_ESCAPE_JSON, step);
+		fputs(step, stdout);
 	}
 	putchar('"');
 }
 
-static void print_json(const struct mseal_features *f, const char *env,
-		       bool env_ok)
+static void print_json(const struct mseal_features *f, const struct env_info *e)
 {
 	struct run_info r;
 	size_t i;
@@ -140,11 +165,17 @@ static void print_json(const struct mseal_features *f, const char *env,
 		printf("\"%s\":%s,", feature_rows[i].key,
 		       (f->flags & feature_rows[i].bit) ? "true" : "false");
 	printf("\"env_backend\":");
-	if (env)
-		print_json_string(env);
+	if (e->backend)
+		print_json_string(e->backend);
 	else
 		printf("null");
-	printf(",\"env_valid\":%s,", env_ok ? "true" : "false");
+	printf(",\"env_valid\":%s,", e->backend_ok ? "true" : "false");
+	printf("\"env_refuse\":");
+	if (e->refuse)
+		print_json_string(e->refuse);
+	else
+		printf("null");
+	printf(",\"env_refuse_valid\":%s,", e->refuse_ok ? "true" : "false");
 	printf("\"backend\":\"%s\",", mseal_backend_name(f->backend));
 	printf("\"subset_backend\":\"%s\",",
 	       mseal_backend_name(f->subset_backend));
@@ -218,8 +249,10 @@ static int dump_filter(void)
 static int cmd_probe(int argc, char **argv)
 {
 	struct mseal_features f;
-	/* As the library reads it: ignored in a setuid/setgid run. */
-	const char *env = secure_getenv("MSEAL_BACKEND");
+	const struct msl_config *c;
+	/* As the library reads them: ignored in a setuid/setgid run. */
+	struct env_info e = { secure_getenv("MSEAL_BACKEND"),
+			      secure_getenv("MSEAL_REFUSE"), true, true };
 	bool json = false, dump = false;
 	int i, rc;
 
@@ -252,10 +285,13 @@ static int cmd_probe(int argc, char **argv)
 		fprintf(stderr, "mseal: probe failed: %s\n", strerror(-rc));
 		return 1;
 	}
+	c = msl_config();
+	e.backend_ok = !c->env_backend_invalid;
+	e.refuse_ok = !c->env_refuse_invalid;
 	if (json)
-		print_json(&f, env, rc == 0);
+		print_json(&f, &e);
 	else
-		print_human(&f, env, rc == 0);
+		print_human(&f, &e);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "mseal: cannot write output: %s\n",
 			strerror(errno));

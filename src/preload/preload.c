@@ -287,43 +287,77 @@ static int seal_plan(char *why, size_t size)
 	return rc;
 }
 
-/* Removes this library from LD_PRELOAD and the MSEAL_RUN_* settings. */
+extern char **environ;
+
+/* Is ENTRY ("NAME=value") the variable NAME? */
+static bool env_entry_is(const char *entry, const char *name)
+{
+	size_t n = strlen(name);
+
+	return !strncmp(entry, name, n) && entry[n] == '=';
+}
+
+/*
+ * Takes this library out of the list after "LD_PRELOAD=" in ENTRY, in
+ * place: the result is never longer than the list, so nothing is allocated
+ * and nothing is cut off, however long the list.  Returns false when no
+ * entry is left.
+ */
+static bool preload_list_without_self(char *entry, const char *self)
+{
+	char *list = entry + strlen("LD_PRELOAD="), *r = list, *w = list;
+	size_t selflen = strlen(self);
+
+	while (*r) {
+		size_t n = strcspn(r, ": \t");
+
+		if (n && !(selflen == n && !strncmp(r, self, n))) {
+			if (w != list)
+				*w++ = ':';
+			memmove(w, r, n);
+			w += n;
+		}
+		r += n;
+		r += strspn(r, ": \t");
+	}
+	*w = '\0';
+	return w != list;
+}
+
+/*
+ * Removes this library from LD_PRELOAD and the MSEAL_RUN_* settings, by
+ * editing environ itself.  setenv() and unsetenv() are not to be called
+ * here: a program may define its own (bash does, keeping its variables in
+ * tables of its own that it fills from environ in main), and before main
+ * those would change nothing that the program's children inherit.
+ */
 static void stop_inheritance(void)
 {
-	static char value[8192];
-	const char *old = getenv("LD_PRELOAD"), *s;
-	char self[4096] = "";
-	size_t used = 0;
+	static const char *const settings[] = {
+		"MSEAL_RUN_SEAL",	   "MSEAL_RUN_DLOPEN",
+		"MSEAL_RUN_DRY_RUN",	   "MSEAL_RUN_BEST_EFFORT",
+		"MSEAL_RUN_INHERIT",	   "MSEAL_RUN_REPORT",
+		"MSEAL_RUN_REPORT_FORMAT", "MSEAL_RUN_REPORT_PID",
+	};
+	char self[4096] = "", **from, **to;
 	Dl_info info;
+	size_t i;
 
 	if (dladdr((void *)stop_inheritance, &info) && info.dli_fname)
 		snprintf(self, sizeof(self), "%s", info.dli_fname);
-	for (s = old; s && *s;) {
-		size_t n = strcspn(s, ": \t");
+	if (!environ)
+		return;
+	for (from = to = environ; *from; from++) {
+		bool drop = false;
 
-		if (n && !(strlen(self) == n && !strncmp(s, self, n)) &&
-		    used + n + 2 < sizeof(value)) {
-			if (used)
-				value[used++] = ':';
-			memcpy(value + used, s, n);
-			used += n;
-		}
-		s += n;
-		s += strspn(s, ": \t");
+		for (i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
+			drop = drop || env_entry_is(*from, settings[i]);
+		if (env_entry_is(*from, "LD_PRELOAD"))
+			drop = !preload_list_without_self(*from, self);
+		if (!drop)
+			*to++ = *from;
 	}
-	value[used] = '\0';
-	if (used)
-		setenv("LD_PRELOAD", value, 1);
-	else
-		unsetenv("LD_PRELOAD");
-	unsetenv("MSEAL_RUN_SEAL");
-	unsetenv("MSEAL_RUN_DLOPEN");
-	unsetenv("MSEAL_RUN_DRY_RUN");
-	unsetenv("MSEAL_RUN_BEST_EFFORT");
-	unsetenv("MSEAL_RUN_INHERIT");
-	unsetenv("MSEAL_RUN_REPORT");
-	unsetenv("MSEAL_RUN_REPORT_FORMAT");
-	unsetenv("MSEAL_RUN_REPORT_PID");
+	*to = NULL;
 }
 
 /* One line to stderr with write(2): stdio buffers belong to the program. */

@@ -6,9 +6,9 @@
  * program's own stdout/stderr buffers must stay untouched.
  *
  * Paths go through put_text_str() and put_json_str(), never a format:
- * they can be PATH_MAX long and hold any byte but NUL, so the text shows
- * control characters as \ooo, and JSON keeps valid UTF-8 and escapes the
- * rest, as `mseal maps` does.
+ * they can be PATH_MAX long and hold any byte but NUL, so both escape
+ * them as `mseal maps` does (src/utf8.c): the text as \ooo per byte, JSON
+ * as \uXXXX, or \udcXX for a byte that is not UTF-8.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -71,43 +71,33 @@ static void put_str(const char *s)
 	put(s, strlen(s));
 }
 
-static void put_json_str(const char *str)
+/* Untrusted text, one escaped character at a time (src/utf8.c). */
+static void put_escaped(const char *str, enum msl_escape how)
 {
 	const unsigned char *s = (const unsigned char *)str;
+	char step[MSL_ESCAPE_MAX];
 
+	while (*s) {
+		s += msl_escape_step(s, how, step);
+		put_str(step);
+	}
+}
+
+static void put_json_str(const char *s)
+{
 	if (!s) {
 		put_str("null");
 		return;
 	}
 	put_str("\"");
-	while (*s) {
-		size_t n = msl_utf8_len(s);
-
-		if (*s == '"' || *s == '\\') {
-			putf("\\%c", *s);
-		} else if (*s < 0x20 || *s == 0x7f || n == 0) {
-			putf("\\u%04x", *s);
-		} else {
-			put((const char *)s, n);
-			s += n;
-			continue;
-		}
-		s++;
-	}
+	put_escaped(s, MSL_ESCAPE_JSON);
 	put_str("\"");
 }
 
 /* A path in the text report: one line stays one line. */
 static void put_text_str(const char *s)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c < 0x20 || c == 0x7f)
-			putf("\\%03o", c);
-		else
-			put((const char *)&c, 1);
-	}
+	put_escaped(s, MSL_ESCAPE_TEXT);
 }
 
 static const char *object_name(const char *o)

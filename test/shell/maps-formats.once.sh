@@ -10,14 +10,17 @@ mkdir "$dir"
 comma="$dir/a,b\"c"
 nl="$dir/$(printf 'new\nline')"
 esc="$dir/$(printf 'esc\033[31mtab\t')"
-for f in "$comma" "$nl" "$esc"; do printf x >"$f"; done
+# A C1 control (U+009B, CSI to some terminals), a byte that is not UTF-8,
+# a right-to-left override (U+202E) and plain UTF-8 (U+00E9).
+odd="$dir/$(printf 'c1\302\233ff\377rlo\342\200\256e\303\251')"
+for f in "$comma" "$nl" "$esc" "$odd"; do printf x >"$f"; done
 "$PY" -c '
 import mmap, sys, time
 files = [open(f, "rb") for f in sys.argv[1:]]
 maps = [mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ) for f in files]
 print("ready", flush=True)
 time.sleep(120)
-' "$comma" "$nl" "$esc" >"$TMPDIR/ready" &
+' "$comma" "$nl" "$esc" "$odd" >"$TMPDIR/ready" &
 child=$!
 i=0
 until grep -q ready "$TMPDIR/ready" 2>/dev/null; do
@@ -39,18 +42,28 @@ paths = [r[10] for r in rows[1:]]
 d = sys.argv[3]
 assert sys.argv[2] in paths, paths
 assert d + "/new\\012line" in paths, paths
-assert d + "/esc\033[31mtab\t" in paths, paths
+assert d + "/esc\\033[31mtab\\011" in paths, paths
+assert d + "/c1\\302\\233ff\\377rlo\\342\\200\\256e\u00e9" in paths, paths
 r = rows[paths.index(sys.argv[2]) + 1]
 assert r[5] == "r--s" and r[8] == "rodata" and r[9] == "no", r
 assert int(r[4]) == int(r[3], 16) - int(r[2], 16), r
 PYEOF
 # The quoting itself, byte for byte (RFC 4180: doubled quotes).
 grep -qF ",\"$dir/a,b\"\"c\"" "$TMPDIR/csv" || { cat "$TMPDIR/csv"; exit 1; }
+# No control, C1 or stray byte in CSV either.
+if LC_ALL=C grep -q "$(printf '[\001-\011\013-\037\177\377]')" "$TMPDIR/csv"; then
+	echo "raw control bytes in the CSV"
+	exit 1
+fi
 
 for opt in "" -s; do
 	"$MSEAL" maps --json $opt "$child" >"$TMPDIR/json"
 	"$PY" - "$TMPDIR/json" "$comma" "$opt" <<'PYEOF'
 import json, sys
+raw = open(sys.argv[1], "rb").read()
+# Unsafe characters are escaped, not written raw.
+for b in (b"\xc2\x9b", b"\xe2\x80\xae", b"\xff", b"\x1b"):
+    assert b not in raw, b
 d = json.load(open(sys.argv[1], encoding="utf-8"))
 (p,) = d["processes"]
 assert d["kernel_mseal"] in (True, False) and d["unreadable"] == []
@@ -66,6 +79,12 @@ else:
         p["mapping_count"]
     assert all(m["sealed"] is None for m in p["mappings"]
                if m["path"] == "[vsyscall]")
+    # Each path reads back to its bytes: \udcXX is exactly the byte XX.
+    names = [m["path"].encode("utf-8", "surrogateescape")
+             for m in p["mappings"]]
+    assert b"c1\xc2\x9bff\xffrlo\xe2\x80\xaee\xc3\xa9" in \
+        [n.rsplit(b"/", 1)[-1] for n in names], names
+    assert b"esc\x1b[31mtab\t" in [n.rsplit(b"/", 1)[-1] for n in names]
 PYEOF
 done
 
@@ -76,6 +95,8 @@ if LC_ALL=C grep -q "$(printf '[\001-\010\013-\037]')" "$TMPDIR/table"; then
 	exit 1
 fi
 grep -qF 'esc\033[31mtab\011' "$TMPDIR/table" || { cat "$TMPDIR/table"; exit 1; }
+grep -qF 'c1\302\233ff\377rlo\342\200\256e'"$(printf '\303\251')" "$TMPDIR/table" ||
+	{ cat "$TMPDIR/table"; exit 1; }
 grep -q "^PID $child (python3): [0-9]* mappings; sealed: code " "$TMPDIR/table"
 
 # Colour: never on a pipe, on a terminal unless NO_COLOR, always with
