@@ -22,7 +22,9 @@ die() {
 }
 say() { printf 'boot-test: %s\n' "$*"; }
 
-[ $# -ge 1 ] && [ $# -le 2 ] || die "usage: $0 OUTDIR [BZIMAGE]"
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+	die "usage: $0 OUTDIR [BZIMAGE]"
+fi
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$1"
 out=$(cd "$1" && pwd)
@@ -34,8 +36,9 @@ busybox=/bin/busybox
 for t in cpio gzip timeout ldd "$qemu"; do
 	command -v "$t" >/dev/null || die "$t not found"
 done
-[ -x "$busybox" ] && ! ldd "$busybox" >/dev/null 2>&1 ||
+if [ ! -x "$busybox" ] || ldd "$busybox" >/dev/null 2>&1; then
 	die "$busybox missing or dynamic (apt-get install busybox-static)"
+fi
 
 if [ $# -eq 2 ]; then
 	bzimage=$2

@@ -84,10 +84,11 @@ for p in "$@"; do
 	patch -p1 -s -N <"$p"
 done
 
-make -s ARCH=x86_64 tinyconfig >>"$log" 2>&1
-./scripts/kconfig/merge_config.sh -m .config "$here/config.fragment" \
-	>>"$log" 2>&1
-make -s ARCH=x86_64 olddefconfig >>"$log" 2>&1
+{
+	make -s ARCH=x86_64 tinyconfig
+	./scripts/kconfig/merge_config.sh -m .config "$here/config.fragment"
+	make -s ARCH=x86_64 olddefconfig
+} >>"$log" 2>&1
 # Every =y of the fragment must have survived olddefconfig.
 grep '^CONFIG_[A-Z0-9_]*=y' "$here/config.fragment" | while read -r line; do
 	grep -qx "$line" .config || die "config: $line did not take"
