@@ -203,6 +203,11 @@ bench: $(B)/bench/bench
 check-kernels:
 	$(Q)MAKE="$(MAKE)" test/kernels/check-kernels.sh $(B)/kernels
 
+# Linux 6.12 with the seal-types series (kernel/patches) for QEMU; cached
+# outside the tree, in ${MSEAL_KERNEL_CACHE:-/var/cache/libmseal/kernel}.
+kernel:
+	$(Q)kernel/build.sh
+
 check-exports: $(SHLIB) $(PRELOAD)
 	$(Q)test/check-exports.sh $(SHLIB) src/libmseal.map
 	$(Q)test -z "$$(nm -D --defined-only $(PRELOAD) | \
@@ -287,6 +292,6 @@ uninstall:
 clean:
 	rm -rf $(B) build-*
 
-.PHONY: all examples check check-kernels bench-run check-exports check-style \
-	bench fuzz fuzz-tool fuzz-lists fuzz-seal \
+.PHONY: all examples check check-kernels kernel bench-run check-exports \
+	check-style bench fuzz fuzz-tool fuzz-lists fuzz-seal \
 	install uninstall clean
