@@ -761,8 +761,8 @@ static void h_mmap(struct gen *g)
  * old_address | new_address.
  * The kernel unmaps a FIXED destination before it looks at old_len (an
  * old_len past 2^64 then fails with EINVAL or EFAULT, the destination
- * gone), so such a source counts as its first page and the destination is
- * still checked.
+ * gone, the source untouched), so such a source is not checked and the
+ * destination still is.
  * The second range (destination, tail or moved source) is checked after
  * the main tree allows the first (CONT_MREMAP), in a second copy of the
  * tree.

@@ -1229,7 +1229,7 @@ size_t msl_refuse_program(unsigned int what, struct sock_filter *f)
  * submission thread only within one thread group.  (io-wq workers run
  * requests already submitted, and take no new ones.)
  */
-static bool sqpoll_thread_running(void)
+static int sqpoll_thread_running(void)
 {
 	char path[300], buf[512], *p;
 	unsigned long flags;
@@ -1239,9 +1239,11 @@ static bool sqpoll_thread_running(void)
 	DIR *d;
 	int fd;
 
+	/* Not knowing is not "none": the refusal fails, as a seal without
+	 * /proc does. */
 	d = opendir("/proc/self/task");
 	if (!d)
-		return false;
+		return -errno;
 	while (!found && (e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
@@ -1273,8 +1275,11 @@ static int refuse_locked(unsigned int what)
 	struct progs ps = { &p, 1, 1 };
 	int rc;
 
-	if ((what & MSEAL_REFUSE_IO_URING) && sqpoll_thread_running())
-		return -EBUSY;
+	if (what & MSEAL_REFUSE_IO_URING) {
+		rc = sqpoll_thread_running();
+		if (rc)
+			return rc > 0 ? -EBUSY : rc;
+	}
 	p.len = (unsigned short)msl_refuse_program(what, f);
 	rc = prepare_install(&ps, false);
 	return rc ?: ensure_privilege() ?: install_all(&ps);
