@@ -726,10 +726,13 @@ TEST(seal_without_proc)
 {
 	char *p = map_anon(1, RO);
 	char *c = map_anon(1, RO);
-	int rc;
+	int rc, setup_errno;
 
 	/* Control, before /proc goes: */
 	CHECK(!prot_refused(c, ctx->page, RO));
+	errno = 0;
+	CHECK(syscall(425 /* io_uring_setup */, 0, NULL) == -1);
+	setup_errno = errno;
 	if (unshare(CLONE_NEWNS) != 0)
 		SKIP("no private mount namespace: %s", strerror(errno));
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
@@ -743,4 +746,11 @@ TEST(seal_without_proc)
 		CHECK(rc == -ENOENT);
 		CHECK(!prot_refused(p, ctx->page, RO));
 	}
+	/* Nor can the io_uring refusal know whether a submission thread
+	 * runs: it fails and installs nothing (io_uring_setup answers as
+	 * before). */
+	CHECK_ERR(mseal_refuse(MSEAL_REFUSE_IO_URING), ENOENT);
+	errno = 0;
+	CHECK(syscall(425 /* io_uring_setup */, 0, NULL) == -1 &&
+	      errno == setup_errno);
 }
