@@ -692,6 +692,7 @@ static int run_one(const struct test_case *t, const char *backend,
 	char name[256], reason[512], slow[32];
 	struct test_ctx ctx = { backend, page(), t->name };
 	int fds[2], status, pidfd, result = 1;
+	siginfo_t si;
 	uint64_t start, last;
 	size_t rlen = 0;
 	double eff = 0;
@@ -776,7 +777,12 @@ static int run_one(const struct test_case *t, const char *backend,
 				fds[0] = -1;
 			}
 		}
-		if (waitpid(pid, &status, WNOHANG) == pid)
+		/* Not reaped yet: while it is a zombie, its process group
+		 * is still its own to kill. */
+		si.si_pid = 0;
+		if (waitid(P_PID, (id_t)pid, &si,
+			   WEXITED | WNOHANG | WNOWAIT) == 0 &&
+		    si.si_pid == pid)
 			break;
 	}
 	verdict_wall_ns = now_ns() - start;
@@ -787,6 +793,11 @@ static int run_one(const struct test_case *t, const char *backend,
 			name, timeout, (double)verdict_wall_ns / 1e9,
 			(double)verdict_wall_ns / 1e9 / eff);
 		goto out;
+	}
+	if (!timed_out) {
+		/* Nothing a test started outlives it. */
+		kill(-pid, SIGKILL);
+		waitpid(pid, &status, 0);
 	}
 	/* The reason was written before the exit: it is in the pipe. */
 	if (fds[0] >= 0 && fcntl(fds[0], F_SETFL, O_NONBLOCK) == 0)
@@ -812,8 +823,6 @@ static int run_one(const struct test_case *t, const char *backend,
 	} else {
 		verdict("FAIL  %s: exit status %d", name, WEXITSTATUS(status));
 	}
-	/* Nothing a test started outlives it. */
-	kill(-pid, SIGKILL);
 out:
 	cur_pid = 0;
 	if (fds[0] >= 0)
