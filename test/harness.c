@@ -627,10 +627,11 @@ static bool reap_killed(pid_t pid, int pidfd, int *status)
 	return false;
 }
 
-/* --calibrate: the reference for -R, the fastest of many calibrations,
- * and as without -R never above CALIB_NOMINAL_NS: a host kept busy the
- * whole time (stress-ng beside it measured 0.77 ms here for 0.47 idle)
- * must not make its guests' tests look fast. */
+/* --calibrate: the reference for -R, the fastest of many calibrations
+ * (on stderr as it is, for logs), and as without -R never above
+ * CALIB_NOMINAL_NS: a host kept busy the whole time (stress-ng beside it
+ * measured 0.77 ms here for 0.47 idle) must not make its guests' tests
+ * look fast. */
 static int print_calibration(void)
 {
 	uint64_t c = calib_fastest(50);
@@ -638,6 +639,7 @@ static int print_calibration(void)
 	printf("%llu\n",
 	       (unsigned long long)(c < CALIB_NOMINAL_NS ? c :
 							   CALIB_NOMINAL_NS));
+	fprintf(stderr, "(fastest %llu ns)\n", (unsigned long long)c);
 	return 0;
 }
 

@@ -330,9 +330,9 @@ IFS=, read -r -a runs <<<"$backends"
 read -r -a qemu_flags <<<"${QEMU_FLAGS:-}"
 # The host's speed at the calibration, the fastest of many: the guest's
 # runner divides its own by it.
-ref=$("$static/test/mseal-tests" --calibrate 2>/dev/null)
+ref=$("$static/test/mseal-tests" --calibrate 2>"$out/calibrate.err")
 case "$ref" in '' | *[!0-9]*) die "mseal-tests --calibrate printed '$ref'" ;; esac
-say "host calibration ${ref} ns"
+say "host calibration ${ref} ns $(cat "$out/calibrate.err")"
 # no_timer_check: under a busy host the emulated timer can miss the boot's
 # check and the kernel panics ("IO-APIC + timer doesn't work!").
 append="console=ttyS0 panic=-1 no_timer_check"
