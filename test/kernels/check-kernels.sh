@@ -35,10 +35,11 @@
 # runner write a line at every step and every tick to the guest's second
 # serial port, OUTDIR/logs/LABEL.heartbeat, and a guest whose port stays
 # silent for KERNELS_IDLE_TIMEOUT is killed and reported hung.
-# KERNELS_TIME_LIMIT only keeps CI (90 minutes in all) bounded: a whole
-# matrix takes about 4 minutes on two idle cores and several times that on
-# a busy host.  A kernel that dies before its init runs (a boot-time timer
-# check that a busy host can fail) is booted once more, saying so.
+# KERNELS_TIME_LIMIT only keeps CI (90 minutes in all) bounded: the boots
+# take about 3 minutes on two lightly loaded cores, 10 to 15 on two cores
+# shared with a dozen busy processes.  A kernel that dies before its init
+# runs (a boot-time timer check that a busy host can fail) is booted once
+# more, saying so.
 set -euo pipefail
 
 # label, and the apt-cache search pattern for its package.  The newest
