@@ -1,17 +1,36 @@
 // SPDX-License-Identifier: MIT
 /*
- * The test runner: forks a child per (test, backend), applies a per-test
- * timeout, and ends with one line "N passed, N failed, N skipped".
+ * The test runner: forks a child per (test, backend), watches it, and ends
+ * with one line "N passed, N failed, N skipped".
  *
- * usage: mseal-tests [-l] [-t SUBSTRING] [-b BACKEND[,BACKEND...]] [-T SECS]
+ * usage: mseal-tests [-lv] [-t SUBSTRING] [-b BACKEND[,BACKEND...]]
+ *                    [-T SECS] [-R NS] [-H FILE]
+ *        mseal-tests --calibrate
  * Backends default to MSEAL_BACKEND when set, else "native,seccomp".
+ *
+ * The per-test timeout -T counts effective seconds, not wall seconds: the
+ * same test takes ten times longer under QEMU's software emulation than on
+ * its host, and several times longer again when the host is busy, so a
+ * wall-clock limit decides the verdict by the machine's speed.  While it
+ * waits for a test, the runner times a fixed piece of work (calibrate(),
+ * under a ms at full speed) about twice a second and divides the wall time
+ * since the last tick by the slowdown it measured, the calibration's time
+ * over the reference time -R (the fastest of many calibrations on the
+ * host, given by check-kernels.sh; without -R, the fastest this run has
+ * seen and never more than CALIB_NOMINAL_NS).  A hung test still runs out
+ * of effective seconds, only later in wall time on a slow machine.  -H
+ * names a file (a second serial port in the kernel matrix) that gets a
+ * line at every test and every tick: the sign of life the host watches.
  */
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "harness.h"
 #include "internal.h"
@@ -407,6 +426,223 @@ int run_in_child(void (*fn)(void *), void *arg)
 	return WEXITSTATUS(status);
 }
 
+/* ---- watchdog: time in effective seconds ------------------------------ */
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+
+/*
+ * The calibration is a miniature of the tests' own work: CALIB_MAPPINGS
+ * mappings made (mprotect splits one reservation), /proc/self/maps read
+ * CALIB_READS times with fgets and sscanf, the reservation unmapped.  What
+ * it times matters: under QEMU's TCG, on the machine this was written on,
+ * arithmetic runs at host speed, system calls and page faults faster than
+ * the host's own, snprintf 25 times slower, memcpy 190 times, the kernel's
+ * maps read and its parsing 7 times, and the differential test, which is
+ * mostly that, 10 to 15 times.  Timing arithmetic alone would call the
+ * guest as fast as its host.
+ */
+#define CALIB_MAPPINGS 32
+#define CALIB_READS 8
+/* Without -R the reference is never above this, about what the
+ * calibration takes on the two-core VM this was tuned on, busy or not: a
+ * machine slower than that gets proportionally more time from the start,
+ * a faster one measures itself. */
+#define CALIB_NOMINAL_NS 500000ULL
+/* Calibrations at least this far apart, and at least 50 times their own
+ * length, so that they cost under 2% of a CPU however slow the machine. */
+#define TICK_MIN_NS 500000000ULL
+/* How long a killed test may take to be reaped before the runner gives up
+ * on it and goes on (wall seconds). */
+#define REAP_WAIT_S 60
+
+struct watch {
+	uint64_t ref_ns;  /* the calibration's time at full speed */
+	bool ref_given;	  /* -R: fixed; else the fastest seen */
+	uint64_t best_ns; /* the fastest calibration of this process */
+	double slowdown;  /* the latest calibration over ref_ns, >= 1 */
+	double speed;	  /* 1 / slowdown, averaged over recent ticks */
+	uint64_t last_ns; /* when the latest calibration ended */
+	uint64_t tick_ns; /* wall time between calibrations */
+	int hb_fd;	  /* -H: the heartbeat file, or -1 */
+	bool verbose;	  /* -v: durations and slowdowns */
+};
+
+static struct watch watch = {
+	.best_ns = UINT64_MAX, .slowdown = 1.0, .speed = 1.0, .hb_fd = -1
+};
+static volatile uint64_t calib_sink;
+static volatile pid_t cur_pid; /* the test running, for signals */
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t calibrate(void)
+{
+	size_t ps = page(), len = 2 * CALIB_MAPPINGS * ps;
+	uint64_t x = 0, t0 = now_ns();
+	char line[512], *p;
+
+	p = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return now_ns() - t0;
+	for (int i = 0; i < CALIB_MAPPINGS; i++)
+		mprotect(p + 2 * (size_t)i * ps, ps, PROT_READ | PROT_WRITE);
+	for (int r = 0; r < CALIB_READS; r++) {
+		FILE *f = fopen("/proc/self/maps", "re");
+
+		while (f && fgets(line, sizeof(line), f)) {
+			unsigned long s, e, off, ino;
+			char perms[8];
+
+			if (sscanf(line, "%lx-%lx %7s %lx %*s %lu", &s, &e,
+				   perms, &off, &ino) == 5)
+				x += s ^ e ^ ino;
+		}
+		if (f)
+			fclose(f);
+	}
+	munmap(p, len);
+	calib_sink = x;
+	return now_ns() - t0;
+}
+
+/* The fastest of n calibrations, a short sleep apart: a moment when a CPU
+ * is free shows the machine's own speed even when it is busy. */
+static uint64_t calib_fastest(int n)
+{
+	uint64_t best = UINT64_MAX;
+
+	for (int i = 0; i < n; i++) {
+		uint64_t c = calibrate();
+
+		if (c < best)
+			best = c;
+		if (i + 1 < n)
+			usleep(2000);
+	}
+	return best;
+}
+
+/*
+ * Measures the slowdown now and schedules the next tick.  One calibration
+ * is a few ms of work, and a busy host often stops a vCPU for tens of ms:
+ * a single slowdown varies tenfold from one tick to the next.  The test
+ * progresses at the average speed, which the sum of a test's ticks gets
+ * right when they are many: so they come every TICK_MIN_NS, spaced by the
+ * work a calibration is (the fastest one), not by how long the last one
+ * was held up.
+ */
+static void watch_tick(void)
+{
+	uint64_t c = calibrate();
+	uint64_t every;
+
+	if (!watch.ref_given && c < watch.ref_ns)
+		watch.ref_ns = c;
+	if (c < watch.best_ns)
+		watch.best_ns = c;
+	watch.slowdown = (double)c / (double)watch.ref_ns;
+	if (watch.slowdown < 1.0)
+		watch.slowdown = 1.0;
+	watch.speed = 0.8 * watch.speed + 0.2 / watch.slowdown;
+	watch.last_ns = now_ns();
+	every = 50 * watch.best_ns;
+	watch.tick_ns = every > TICK_MIN_NS ? every : TICK_MIN_NS;
+}
+
+static void watch_init(uint64_t ref_ns)
+{
+	uint64_t c;
+
+	watch.ref_given = ref_ns != 0;
+	if (watch.ref_given) {
+		watch.ref_ns = ref_ns;
+	} else {
+		c = calib_fastest(10);
+		watch.ref_ns = c < CALIB_NOMINAL_NS ? c : CALIB_NOMINAL_NS;
+	}
+	/* A first average from a few ticks, not one. */
+	watch_tick();
+	watch.speed = 1.0 / watch.slowdown;
+	for (int i = 0; i < 4; i++)
+		watch_tick();
+	if (watch.verbose)
+		printf("# calibration: reference %.2f ms (%s), fastest here "
+		       "%.2f ms, slowdown now %.1fx\n",
+		       (double)watch.ref_ns / 1e6,
+		       watch.ref_given ? "-R" : "measured here",
+		       (double)watch.best_ns / 1e6, 1.0 / watch.speed);
+}
+
+static void heartbeat(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+static void heartbeat(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	if (watch.hb_fd < 0)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n >= (int)sizeof(buf))
+		n = (int)sizeof(buf) - 1;
+	if (n > 0 && write(watch.hb_fd, buf, (size_t)n) < 0) {
+		/* A sign of life nobody reads is no reason to stop. */
+		close(watch.hb_fd);
+		watch.hb_fd = -1;
+	}
+}
+
+/* Ctrl-C or a kill of the runner takes the test's process group along. */
+static void on_fatal_signal(int sig)
+{
+	if (cur_pid > 0)
+		kill(-cur_pid, SIGKILL);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Waits for a killed test; false if it is still there after REAP_WAIT_S. */
+static bool reap_killed(pid_t pid, int pidfd, int *status)
+{
+	for (int i = 0; i < REAP_WAIT_S * 10; i++) {
+		struct pollfd pf = { pidfd, POLLIN, 0 };
+
+		if (waitpid(pid, status, WNOHANG) == pid)
+			return true;
+		poll(&pf, 1, 100);
+		if (i % 10 == 0)
+			heartbeat("reaping %d\n", (int)pid);
+	}
+	return false;
+}
+
+/* --calibrate: the reference for -R, the fastest of many calibrations
+ * (on stderr as it is, for logs), and as without -R never above
+ * CALIB_NOMINAL_NS: a host kept busy the whole time (stress-ng beside it
+ * measured 0.77 ms here for 0.47 idle) must not make its guests' tests
+ * look fast. */
+static int print_calibration(void)
+{
+	uint64_t c = calib_fastest(50);
+
+	printf("%llu\n",
+	       (unsigned long long)(c < CALIB_NOMINAL_NS ? c :
+							   CALIB_NOMINAL_NS));
+	fprintf(stderr, "(fastest %llu ns)\n", (unsigned long long)c);
+	return 0;
+}
+
 /* ---- runner ----------------------------------------------------------- */
 
 /*
@@ -440,12 +676,36 @@ static void require_backend(const struct test_case *t, struct test_ctx *ctx)
 	}
 }
 
+/* Prints the verdict line; verbose mode adds the test's times. */
+static void verdict(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static uint64_t verdict_wall_ns;
+static double verdict_eff_s;
+
+static void verdict(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	if (watch.verbose)
+		printf("  [%.2f s wall, %.2f eff s]",
+		       (double)verdict_wall_ns / 1e9, verdict_eff_s);
+	putchar('\n');
+}
+
 static int run_one(const struct test_case *t, const char *backend,
 		   unsigned int timeout)
 {
-	char name[256], reason[512];
+	char name[256], reason[512], slow[32];
 	struct test_ctx ctx = { backend, page(), t->name };
-	int fds[2], status;
+	int fds[2], status, pidfd, result = 1;
+	siginfo_t si;
+	uint64_t start, last;
+	size_t rlen = 0;
+	double eff = 0;
+	bool timed_out = false;
 	ssize_t n;
 	pid_t pid;
 
@@ -453,6 +713,10 @@ static int run_one(const struct test_case *t, const char *backend,
 		snprintf(name, sizeof(name), "%s[%s]", t->name, backend);
 	else
 		snprintf(name, sizeof(name), "%s", t->name);
+	if (now_ns() - watch.last_ns >= watch.tick_ns)
+		watch_tick();
+	snprintf(slow, sizeof(slow), "%.1f", 1.0 / watch.speed);
+	heartbeat("%s\n", name);
 	fflush(stdout);
 	if (pipe2(fds, O_CLOEXEC))
 		return perror("pipe"), 1;
@@ -460,10 +724,16 @@ static int run_one(const struct test_case *t, const char *backend,
 	if (pid < 0)
 		return perror("fork"), 1;
 	if (pid == 0) {
+		/* Its own process group: a timeout kills what it forked too. */
+		setpgid(0, 0);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		if (watch.hb_fd >= 0)
+			close(watch.hb_fd);
 		close(fds[0]);
 		skip_fd = fds[1];
 		cur_test = name;
-		alarm(timeout);
+		setenv("MSEAL_TEST_SLOWDOWN", slow, 1);
 		if (backend) {
 			setenv("MSEAL_BACKEND", backend, 1);
 			require_backend(t, &ctx);
@@ -474,28 +744,101 @@ static int run_one(const struct test_case *t, const char *backend,
 		t->fn(&ctx);
 		_exit(0);
 	}
+	setpgid(pid, pid); /* whichever of the two runs first */
+	cur_pid = pid;
 	close(fds[1]);
-	n = read(fds[0], reason, sizeof(reason) - 1);
-	reason[n > 0 ? n : 0] = '\0';
-	close(fds[0]);
-	if (waitpid(pid, &status, 0) != pid)
-		return perror("waitpid"), 1;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		printf("PASS  %s\n", name);
-		return 0;
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	start = last = now_ns();
+	for (;;) {
+		/* A test's children may keep the pipe open after it exits:
+		 * its end is the pidfd's, or without one, waitpid's. */
+		struct pollfd pf[2] = { { fds[0], POLLIN, 0 },
+					{ pidfd, POLLIN, 0 } };
+		uint64_t now = now_ns(), next = last + watch.tick_ns;
+		int wait_ms;
+
+		if (now >= next) {
+			watch_tick();
+			eff += (double)(now - last) / 1e9 / watch.slowdown;
+			last = now;
+			heartbeat("%s %.1f/%u eff s, slowdown %.1fx (%.1fx)\n",
+				  name, eff, timeout, watch.slowdown,
+				  1.0 / watch.speed);
+			if (timeout && eff > timeout) {
+				timed_out = true;
+				kill(-pid, SIGKILL);
+				kill(pid, SIGKILL);
+				break;
+			}
+			continue;
+		}
+		wait_ms = (int)((next - now) / 1000000) + 1;
+		if (pidfd < 0 && wait_ms > 10)
+			wait_ms = 10;
+		poll(pf, 2, wait_ms);
+		if (fds[0] >= 0 && pf[0].revents) {
+			n = read(fds[0], reason + rlen,
+				 sizeof(reason) - 1 - rlen);
+			if (n > 0) {
+				rlen += (size_t)n;
+			} else {
+				close(fds[0]);
+				fds[0] = -1;
+			}
+		}
+		/* Not reaped yet: while it is a zombie, its process group
+		 * is still its own to kill. */
+		si.si_pid = 0;
+		if (waitid(P_PID, (id_t)pid, &si,
+			   WEXITED | WNOHANG | WNOWAIT) == 0 &&
+		    si.si_pid == pid)
+			break;
 	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) == EXIT_SKIP) {
-		printf("SKIP  %s: %s\n", name, reason);
-		return 2;
+	verdict_wall_ns = now_ns() - start;
+	verdict_eff_s = eff + (double)(now_ns() - last) / 1e9 * watch.speed;
+	if (timed_out && !reap_killed(pid, pidfd, &status)) {
+		verdict("FAIL  %s: timed out after %u effective s (%.0f s "
+			"wall, slowdown %.1fx): hung, and SIGKILL did not end it",
+			name, timeout, (double)verdict_wall_ns / 1e9,
+			(double)verdict_wall_ns / 1e9 / eff);
+		goto out;
 	}
-	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
-		printf("FAIL  %s: timed out after %us\n", name, timeout);
-	else if (WIFSIGNALED(status))
-		printf("FAIL  %s: killed by signal %d (%s)\n", name,
-		       WTERMSIG(status), strsignal(WTERMSIG(status)));
-	else
-		printf("FAIL  %s: exit status %d\n", name, WEXITSTATUS(status));
-	return 1;
+	if (!timed_out) {
+		/* Nothing a test started outlives it. */
+		kill(-pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+	/* The reason was written before the exit: it is in the pipe. */
+	if (fds[0] >= 0 && fcntl(fds[0], F_SETFL, O_NONBLOCK) == 0)
+		while (rlen < sizeof(reason) - 1 &&
+		       (n = read(fds[0], reason + rlen,
+				 sizeof(reason) - 1 - rlen)) > 0)
+			rlen += (size_t)n;
+	reason[rlen] = '\0';
+	if (timed_out) {
+		verdict("FAIL  %s: timed out after %u effective s (%.0f s "
+			"wall, slowdown %.1fx): hung",
+			name, timeout, (double)verdict_wall_ns / 1e9,
+			(double)verdict_wall_ns / 1e9 / eff);
+	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		verdict("PASS  %s", name);
+		result = 0;
+	} else if (WIFEXITED(status) && WEXITSTATUS(status) == EXIT_SKIP) {
+		verdict("SKIP  %s: %s", name, reason);
+		result = 2;
+	} else if (WIFSIGNALED(status)) {
+		verdict("FAIL  %s: killed by signal %d (%s)", name,
+			WTERMSIG(status), strsignal(WTERMSIG(status)));
+	} else {
+		verdict("FAIL  %s: exit status %d", name, WEXITSTATUS(status));
+	}
+out:
+	cur_pid = 0;
+	if (fds[0] >= 0)
+		close(fds[0]);
+	if (pidfd >= 0)
+		close(pidfd);
+	return result;
 }
 
 static int cmp_tests(const void *a, const void *b)
@@ -511,6 +854,8 @@ int main(int argc, char **argv)
 {
 	const char *filter = NULL, *env = getenv("MSEAL_BACKEND");
 	char backends_buf[256], *backends[8];
+	const char *hb_path = getenv("MSEAL_TEST_HEARTBEAT");
+	unsigned long long ref_ns = 0;
 	unsigned int timeout = 30;
 	int i, nb = 0, opt, counts[3] = { 0, 0, 0 };
 	bool list = false;
@@ -518,12 +863,23 @@ int main(int argc, char **argv)
 
 	if (argc == 3 && strcmp(argv[1], "--exec-helper") == 0)
 		return exec_helper(argv[2]);
+	if (argc == 2 && strcmp(argv[1], "--calibrate") == 0)
+		return print_calibration();
 	snprintf(backends_buf, sizeof(backends_buf), "%s",
 		 env && *env ? env : "native,seccomp");
-	while ((opt = getopt(argc, argv, "lt:b:T:")) != -1) {
+	while ((opt = getopt(argc, argv, "lvt:b:T:R:H:")) != -1) {
 		switch (opt) {
 		case 'l':
 			list = true;
+			break;
+		case 'v':
+			watch.verbose = true;
+			break;
+		case 'R':
+			ref_ns = strtoull(optarg, NULL, 0);
+			break;
+		case 'H':
+			hb_path = optarg;
 			break;
 		case 't':
 			filter = optarg;
@@ -537,9 +893,11 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr,
-				"usage: %s [-l] [-t SUBSTRING] "
-				"[-b BACKEND[,BACKEND...]] [-T SECONDS]\n",
-				argv[0]);
+				"usage: %s [-lv] [-t SUBSTRING] "
+				"[-b BACKEND[,BACKEND...]] [-T EFFECTIVE_SECONDS] "
+				"[-R REFERENCE_NS] [-H HEARTBEAT_FILE]\n"
+				"       %s --calibrate\n",
+				argv[0], argv[0]);
 			return 2;
 		}
 	}
@@ -555,6 +913,21 @@ int main(int argc, char **argv)
 	qsort(tests, ntests, sizeof(tests[0]), cmp_tests);
 	/* No buffered output may be duplicated into the children. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!list) {
+		if (hb_path && *hb_path) {
+			watch.hb_fd = open(hb_path,
+					   O_WRONLY | O_CREAT | O_APPEND |
+						   O_NOCTTY | O_CLOEXEC,
+					   0644);
+			if (watch.hb_fd < 0)
+				fprintf(stderr, "harness: %s: %s\n", hb_path,
+					strerror(errno));
+		}
+		signal(SIGINT, on_fatal_signal);
+		signal(SIGTERM, on_fatal_signal);
+		signal(SIGHUP, on_fatal_signal);
+		watch_init(ref_ns);
+	}
 	for (size_t t = 0; t < ntests; t++) {
 		if (filter && !strstr(tests[t].name, filter))
 			continue;
@@ -575,6 +948,7 @@ int main(int argc, char **argv)
 	}
 	if (list)
 		return 0;
+	heartbeat("runner done\n");
 	printf("%d passed, %d failed, %d skipped\n", counts[0], counts[1],
 	       counts[2]);
 	return counts[1] ? 1 : 0;

@@ -5,6 +5,20 @@
  * unless it says otherwise, with MSEAL_BACKEND set before the library is
  * first used.  A test fails by calling one of the CHECK macros, skips with
  * SKIP(reason), passes by returning.
+ *
+ * Time.  A test that does not end within the runner's -T (30) effective
+ * seconds is killed with everything it forked (its own process group) and
+ * fails as hung.  Effective seconds are wall seconds divided by how much
+ * slower than its reference the machine runs right now, measured all along
+ * by the runner (test/harness.c): a test gets ten times the wall time in a
+ * guest under QEMU's emulation, more again on a busy host, so no test
+ * needs a timeout of its own, and none may assume a speed.  A test that
+ * sizes its work to the time it has may read:
+ *   MSEAL_TEST_SLOWDOWN  the machine's slowdown when the test started, a
+ *                        decimal >= 1.0 ("12.5": a second of work on the
+ *                        reference machine takes 12.5 s here).
+ * Helpers with a wall-clock timeout of their own (alarm(), timeout(1))
+ * should multiply it by this.
  */
 #ifndef MSEAL_TEST_HARNESS_H
 #define MSEAL_TEST_HARNESS_H
