@@ -858,6 +858,7 @@ int main(int argc, char **argv)
 	unsigned long long ref_ns = 0;
 	unsigned int timeout = 30;
 	int i, nb = 0, opt, counts[3] = { 0, 0, 0 };
+	size_t matched = 0;
 	bool list = false;
 	ssize_t n;
 
@@ -931,6 +932,7 @@ int main(int argc, char **argv)
 	for (size_t t = 0; t < ntests; t++) {
 		if (filter && !strstr(tests[t].name, filter))
 			continue;
+		matched++;
 		if (tests[t].flags & T_ONCE) {
 			if (list)
 				printf("%s\n", tests[t].name);
@@ -945,6 +947,13 @@ int main(int argc, char **argv)
 				counts[run_one(&tests[t], backends[i],
 					       timeout)]++;
 		}
+	}
+	/* A name that matches nothing is a mistake, not a clean run. */
+	if (filter && !matched) {
+		fprintf(stderr,
+			"%s: no test name contains '%s' (-l lists them)\n",
+			argv[0], filter);
+		return 2;
 	}
 	if (list)
 		return 0;
