@@ -20,6 +20,10 @@
 #   KERNELS_IDLE_TIMEOUT  end a guest silent this long: hung (300 s)
 #   KERNELS_TIME_LIMIT    the whole matrix at most, boots included (2700 s)
 #   KERNELS_FILTER        the runner's -t: only tests whose name has this
+#   KERNELS_FUZZ_CALLS    calls of the long seal fuzzer run (100000; 0: none)
+#   KERNELS_FUZZ_ON       the kernels that run it after the suite (6.1: the
+#                         kernel without mseal(2), where the seccomp backend
+#                         is all there is; there only the invariant applies)
 #   KERNELS_ONLY          boot only the kernels with these labels (6.1 6.12)
 #   QEMU                  the emulator (qemu-system-x86_64)
 #   QEMU_FLAGS            added to its command line (say, -accel kvm)
@@ -341,6 +345,9 @@ append+=" MSEAL_KERNELS_BACKENDS=$backends"
 append+=" MSEAL_KERNELS_TEST_TIMEOUT=$test_timeout"
 append+=" MSEAL_KERNELS_TEST_REF=$ref"
 [ -z "$filter" ] || append+=" MSEAL_KERNELS_FILTER=$filter"
+fuzz_calls=${KERNELS_FUZZ_CALLS:-100000}
+fuzz_on=${KERNELS_FUZZ_ON:-6.1}
+case "$fuzz_calls" in '' | *[!0-9]*) die "bad KERNELS_FUZZ_CALLS: '$fuzz_calls'" ;; esac
 
 # watchdog PID DEADLINE REASON_FILE FILE...: kills QEMU (PID) when none of
 # the FILEs (the heartbeat, and the console for the boot before init) has
@@ -381,7 +388,7 @@ boot() {
 	# -cpu max: protection keys and the rest, so fewer tests skip for
 	# want of a CPU feature.  ttyS0 is the console, ttyS1 the heartbeat.
 	"$qemu" -nographic -no-reboot -m 1G -smp 2 -cpu max -kernel "$1" \
-		-initrd "$initrd" -append "$append" -serial mon:stdio \
+		-initrd "$initrd" -append "$kappend" -serial mon:stdio \
 		-serial "file:$3" "${qemu_flags[@]}" </dev/null >"$2.raw" 2>&1 &
 	qpid=$!
 	watchdog "$qpid" "$deadline" "$4" "$3" "$2.raw" &
@@ -417,6 +424,14 @@ for i in "${!labels[@]}"; do
 	echo "================ Linux $label (${versions[$i]}) ================"
 	start=$(date +%s)
 	rm -f "$logs/$label.boot1.log"
+	# The long fuzzer run (test/t_fuzz_seal.c), after the suite's runs.
+	kappend=$append
+	kruns=("${runs[@]}")
+	if [ "$fuzz_calls" -gt 0 ] && [[ " $fuzz_on " == *" $label "* ]] &&
+		[ -z "$filter" ]; then
+		kappend+=" MSEAL_KERNELS_FUZZ_CALLS=$fuzz_calls"
+		kruns+=(fuzz)
+	fi
 	for attempt in 1 2; do
 		boot "${kernels[$i]}" "$log" "$hb" "$why"
 		# A kernel that panics before init ran is the emulator's
@@ -453,7 +468,7 @@ for i in "${!labels[@]}"; do
 		tr -d '\r' <"$hb" | tail -n 5 | sed 's/^/  | /'
 		failed=1
 	fi
-	for b in "${runs[@]}"; do
+	for b in "${kruns[@]}"; do
 		# The run's lines, from its begin to its end marker.
 		first="^=== check-kernels: begin run $b\$"
 		last="^=== check-kernels: end run $b status "
