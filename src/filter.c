@@ -759,10 +759,10 @@ static void h_mmap(struct gen *g)
  * needs both addresses aligned to it), so the source and the tail end
  * round by old_address's granule, the destination by that of
  * old_address | new_address.
- * The kernel unmaps a FIXED destination before it looks at old_len (an
- * old_len past 2^64 then fails with EINVAL or EFAULT, the destination
- * gone, the source untouched), so such a source is not checked and the
- * destination still is.
+ * The kernel checks the seal of the mapping at old_address, then unmaps a
+ * FIXED destination, and only then looks at old_len (an old_len past 2^64
+ * fails with EINVAL or EFAULT, the destination gone): so such a source
+ * counts as its first page, and the destination is still checked.
  * The second range (destination, tail or moved source) is checked after
  * the main tree allows the first (CONT_MREMAP), in a second copy of the
  * tree.
@@ -792,14 +792,14 @@ static void h_mremap(struct gen *g)
 	ld_abs(g, ARG_LO(3));
 	jcond(g, BPF_JSET, 6u /* FIXED, DONTUNMAP */, NEXT, l_page);
 	range_len_up_or(g, 1, l_page);
-	range_end_or(g, l_wrap);
+	range_end_or(g, l_page);
 	ld_abs(g, ARG_LO(0));
 	ja(g, g->l_huge);
 	place(g, l_page);
 	range_end_page(g, l_wrap);
 	ja(g, g->l_tmain);
-	/* The source reaches past 2^64 (or its page does: no mapping there):
-	 * the kernel changes nothing of it; the destination still counts. */
+	/* The source's page reaches past 2^64: no mapping there, the kernel
+	 * changes nothing of it; the destination still counts. */
 	place(g, l_wrap);
 	ja(g, g->l_main_allow);
 }

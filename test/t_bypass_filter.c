@@ -177,7 +177,18 @@ TEST(bypass_mremap_wrapping_source_unmaps_destination)
 	CHECK(q == MAP_FAILED);
 	check_sealed_page(d, pg, 'd');
 	CHECK(page_mapped(src));
-	/* Control: the unsealed destination is gone, and the call failed. */
+	/* A sealed source's seal is checked before the destination goes
+	 * (found by fuzz_seal_diff): EPERM, the destination intact. */
+	memset(src, 's', pg);
+	CHECK_SYS_OK(mprotect(src, pg, RO));
+	SEAL(src, pg);
+	q = mremap(src, (size_t)-4096, pg, MREMAP_MAYMOVE | MREMAP_FIXED, c);
+	CHECK(q == MAP_FAILED && errno == EPERM);
+	CHECK(page_mapped(c) && all_bytes(c, pg, 'c'));
+	check_sealed_page(src, pg, 's');
+	/* Control: from an unsealed source the unsealed destination is
+	 * gone, and the call failed. */
+	src = map_anon(1, RW);
 	q = mremap(src, (size_t)-4096, pg, MREMAP_MAYMOVE | MREMAP_FIXED, c);
 	CHECK(q == MAP_FAILED);
 	CHECK(!page_mapped(c));

@@ -210,11 +210,13 @@ static uint32_t model_mremap(const struct model *m, const uint64_t *a)
 	 * its mapping, so sealed pages may lie past an unsealed first one.
 	 * old_len 0 (or rounding to 0) names the mapping at addr: one page.
 	 * A hugetlb source rounds old_len and new_len up to its page size,
-	 * which divides addr (and new_addr).  The kernel unmaps a FIXED
-	 * destination before it rejects a source past 2^64, which it then
-	 * leaves alone: the destination alone counts.
+	 * which divides addr (and new_addr).  The kernel checks the seal
+	 * at addr, then unmaps a FIXED destination, and only then rejects a
+	 * source past 2^64: such a source counts as its first page, and the
+	 * destination still counts.
 	 */
-	moving = (flags & 6) && a[1] && a[1] <= UINT64_MAX - (PG - 1);
+	moving = (flags & 6) && a[1] && a[1] <= UINT64_MAX - (PG - 1) &&
+		 call_range(a[0], a[1], &e);
 	/* The page at an address in the top 4 GiB (no user memory there:
 	 * the kernel's EFAULT) is not looked at. */
 	if ((moving || a[0] >> 32 != 0xffffffff) &&
@@ -687,6 +689,12 @@ TEST_ONCE(filter_mremap_wrapping_source)
 	       3, E_LO);
 	EXPECT(&p, EPERM_RET, NR_MREMAP, free_, UINT64_MAX, PG, 3, E_LO);
 	EXPECT(&p, ALLOW, NR_MREMAP, free_, (uint64_t)-PG, PG, 3,
+	       E_LO + PG * 2);
+	/* The seal of the page at old_address is checked before anything
+	 * (the kernel's EPERM): a wrapping source counts as that page. */
+	EXPECT(&p, EPERM_RET, NR_MREMAP, E_LO, (uint64_t)-PG, PG, 3,
+	       E_LO + PG * 2);
+	EXPECT(&p, EPERM_RET, NR_MREMAP, E_LO, UINT64_MAX, PG, 3,
 	       E_LO + PG * 2);
 	/* Without FIXED nothing is unmapped first. */
 	EXPECT(&p, ALLOW, NR_MREMAP, free_, (uint64_t)-PG, PG, 1, E_LO);
