@@ -113,6 +113,34 @@ char *map_anon(size_t npages, int prot)
 		       npages);
 }
 
+char *filled(size_t npages, int prot, char c)
+{
+	size_t len = npages * page();
+	char *p = map_anon(npages, PROT_READ | PROT_WRITE);
+
+	memset(p, c, len);
+	CHECK_SYS_OK(mprotect(p, len, prot));
+	return p;
+}
+
+bool all_bytes(const char *p, size_t len, char c)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i] != c)
+			return false;
+	return true;
+}
+
+void use_seccomp(void)
+{
+	struct mseal_features f;
+
+	setenv("MSEAL_BACKEND", "seccomp", 1);
+	mseal_probe(&f);
+	if (f.backend != MSEAL_BACKEND_SECCOMP)
+		SKIP("no seccomp filters in this kernel");
+}
+
 char *map_anon_shared(size_t npages, int prot)
 {
 	return isolate(mmap(NULL, (npages + 2) * page(), prot,

@@ -184,6 +184,13 @@ char *map_above_seals(size_t npages, int prot);
  * branch on it only for the differences libmseal(7) documents.
  */
 bool backend_is_native(void);
+/* n pages of map_anon() memory filled with c, then given prot. */
+char *filled(size_t npages, int prot, char c);
+/* Whether all len bytes at p are c. */
+bool all_bytes(const char *p, size_t len, char c);
+/* For TEST_ONCE tests: chooses the seccomp backend before the library's
+ * first call; skips where the kernel has no seccomp filters. */
+void use_seccomp(void);
 /* Path of the test binary, for exec tests. */
 const char *self_exe(void);
 

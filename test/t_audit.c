@@ -79,14 +79,6 @@ static void fill(char *p, size_t len, int prot, char c)
 	CHECK_SYS_OK(mprotect(p, len, prot));
 }
 
-static bool all_bytes(const char *p, size_t len, char c)
-{
-	for (size_t i = 0; i < len; i++)
-		if (p[i] != c)
-			return false;
-	return true;
-}
-
 /* n pages of PROT_NONE address space to lay mappings out in. */
 static char *reserve(size_t npages)
 {

@@ -33,24 +33,6 @@
 #define RO PROT_READ
 #define RW (PROT_READ | PROT_WRITE)
 
-static char *filled(size_t npages, int prot, char c)
-{
-	char *p = map_anon(npages, RW);
-	size_t len = npages * (size_t)sysconf(_SC_PAGESIZE);
-
-	memset(p, c, len);
-	CHECK_SYS_OK(mprotect(p, len, prot));
-	return p;
-}
-
-static bool all_bytes(const char *p, size_t len, char c)
-{
-	for (size_t i = 0; i < len; i++)
-		if (p[i] != c)
-			return false;
-	return true;
-}
-
 /* ---- fork while another thread is inside a seal ----------------------- */
 
 static struct {

@@ -29,14 +29,6 @@
 #define MFD_HUGETLB 4U
 #endif
 
-static bool all_bytes(const char *p, size_t len, char c)
-{
-	for (size_t i = 0; i < len; i++)
-		if (p[i] != c)
-			return false;
-	return true;
-}
-
 /*
  * Two 2 MiB-aligned stretches of 2 MiB of read-only anonymous memory
  * filled with c, at x and x + 4 MiB, neither aligned to 1 GiB (where the
@@ -301,16 +293,6 @@ TEST(bypass_prctl_set_mm_map_then_brk)
 		CHECK(page_mapped(c));
 	}
 	prctl(PR_SET_MM, PR_SET_MM_MAP, &orig, sizeof(orig), 0);
-}
-
-static void use_seccomp(void)
-{
-	struct mseal_features f;
-
-	setenv("MSEAL_BACKEND", "seccomp", 1);
-	mseal_probe(&f);
-	if (f.backend != MSEAL_BACKEND_SECCOMP)
-		SKIP("no seccomp filters in this kernel");
 }
 
 /* Without seals the same prctl and brk unmap an unsealed page; PROT or

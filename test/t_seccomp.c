@@ -25,34 +25,6 @@
 #define RO PROT_READ
 #define RW (PROT_READ | PROT_WRITE)
 
-/* For TEST_ONCE tests: choose the seccomp backend before the first call. */
-static void use_seccomp(void)
-{
-	struct mseal_features f;
-
-	setenv("MSEAL_BACKEND", "seccomp", 1);
-	mseal_probe(&f);
-	if (f.backend != MSEAL_BACKEND_SECCOMP)
-		SKIP("no seccomp filters in this kernel");
-}
-
-static char *filled(size_t npages, int prot, char c)
-{
-	char *p = map_anon(npages, RW);
-
-	memset(p, c, npages * (size_t)sysconf(_SC_PAGESIZE));
-	CHECK_SYS_OK(mprotect(p, npages * (size_t)sysconf(_SC_PAGESIZE), prot));
-	return p;
-}
-
-static bool all_bytes(const char *p, size_t len, char c)
-{
-	for (size_t i = 0; i < len; i++)
-		if (p[i] != c)
-			return false;
-	return true;
-}
-
 /* The number of filters on this thread, from /proc/self/status. */
 static int seccomp_filters(void)
 {
