@@ -67,6 +67,9 @@ int msl_check_mapped(uintptr_t start, uintptr_t end) MSL_HIDDEN;
 int msl_scan_seals(uintptr_t start, uintptr_t end, unsigned int *all,
 		   unsigned int *any) MSL_HIDDEN;
 
+/* The native backend (native.c): mseal(2) of [start, end), 0 or -errno. */
+int msl_native_seal(uintptr_t start, uintptr_t end) MSL_HIDDEN;
+
 /* Seals a validated, mapped range with the chosen backend: 0 or -errno. */
 int msl_seal_checked(uintptr_t start, uintptr_t end, unsigned int classes,
 		     int backend) MSL_HIDDEN;
@@ -158,6 +161,8 @@ int msl_seccomp_preview(const struct mseal_span *spans, size_t n,
 const char *msl_env_error(void) MSL_HIDDEN;
 /* Parses MSEAL_REFUSE's value (NULL or "" is none): 0 or -EINVAL. */
 int msl_parse_refuse(const char *s, unsigned int *out) MSL_HIDDEN;
+/* mseal_refuse()'s work, with what already checked: 0 or -errno. */
+int msl_seccomp_refuse(unsigned int what) MSL_HIDDEN;
 /* Applies MSEAL_REFUSE once, before the first seal: 0 or -errno. */
 int msl_refuse_from_env(void) MSL_HIDDEN;
 

@@ -1,56 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * mseal_range() and mseal_ranges(): argument rules and backend dispatch.
+ * mseal_range(), mseal_ranges() and mseal_refuse(): the API's seals and
+ * the dispatch to a backend.
  *
- * The rules are checked in user space, in the kernel's order, for every
- * backend, so that a seccomp-backed seal (which the kernel does not check)
- * fails exactly like mseal(2) would, and so that mseal_ranges() can refuse
- * a bad batch before any of it is sealed.
+ * Layers, from the top: the API (this file, map.c, query.c), the argument
+ * rules (rules.c), the backends (native.c, seccomp.c), the kernel.  Each
+ * calls only downwards.
  */
-#include <sys/mman.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "internal.h"
-
-int msl_check_range(uintptr_t addr, size_t len, uintptr_t *end)
-{
-	uintptr_t mask = msl_page_size() - 1;
-	uintptr_t rounded;
-
-	if (addr & mask)
-		return -EINVAL;
-	/* len rounded up to a page; a non-zero len that rounds to 0, or an
-	 * end past the top of the address space, is EINVAL as in mseal(2). */
-	rounded = ((uintptr_t)len + mask) & ~mask;
-	if (len && !rounded)
-		return -EINVAL;
-	if (addr + rounded < addr)
-		return -EINVAL;
-	*end = addr + rounded;
-	return 0;
-}
-
-/*
- * msync(addr, len, 0) walks the range's mappings without touching them and
- * answers ENOMEM for any hole, at the start, middle or end.  It is allowed on
- * sealed memory.  This is the cheapest exact hole check the kernel offers.
- */
-int msl_check_mapped(uintptr_t start, uintptr_t end)
-{
-	if (start == end)
-		return 0;
-	if (msync((void *)start, end - start, 0) == 0)
-		return 0;
-	return -errno;
-}
-
-static int seal_native(uintptr_t start, uintptr_t end)
-{
-	if (syscall(__NR_mseal, start, end - start, 0UL) == 0)
-		return 0;
-	return -errno;
-}
 
 int msl_seal_checked(uintptr_t start, uintptr_t end, unsigned int classes,
 		     int backend)
@@ -64,7 +22,7 @@ int msl_seal_checked(uintptr_t start, uintptr_t end, unsigned int classes,
 	if (rc)
 		return rc;
 	if (backend == MSEAL_BACKEND_NATIVE)
-		return seal_native(start, end); /* MSEAL_ALL only */
+		return msl_native_seal(start, end); /* MSEAL_ALL */
 	if (backend == MSEAL_BACKEND_SECCOMP)
 		return msl_seccomp_seal(&span, 1, classes);
 	return -EOPNOTSUPP;
@@ -89,6 +47,17 @@ MSL_EXPORT int mseal_ranges(const struct mseal_span *spans, size_t n,
 		return msl_fail(-rc);
 	if (n && !spans)
 		return msl_fail(EFAULT);
+	/* One range on the native backend is the system call alone: the
+	 * kernel checks holes and seals all or nothing, and after the rules
+	 * below its errors are ours.  MSEAL_REFUSE, applied before the first
+	 * seal and only when nothing fails, takes the long way. */
+	if (n == 1 && backend == MSEAL_BACKEND_NATIVE && !msl_config()->refuse) {
+		rc = msl_check_range((uintptr_t)spans[0].addr, spans[0].len,
+				     &end);
+		if (!rc && end != (uintptr_t)spans[0].addr)
+			rc = msl_native_seal((uintptr_t)spans[0].addr, end);
+		return rc ? msl_fail(-rc) : 0;
+	}
 	/* Every argument error of every span before any hole check, as the
 	 * kernel checks arguments before it looks at the mappings. */
 	for (i = 0; i < n; i++) {
@@ -125,4 +94,17 @@ MSL_EXPORT int mseal_ranges(const struct mseal_span *spans, size_t n,
 			return msl_fail(-rc);
 	}
 	return 0;
+}
+
+MSL_EXPORT int mseal_refuse(unsigned int what)
+{
+	int rc;
+
+	if (!what ||
+	    (what & ~(MSEAL_REFUSE_IO_URING | MSEAL_REFUSE_USERFAULTFD)))
+		return msl_fail(EINVAL);
+	if (!(msl_config()->kernel_flags & MSEAL_FEAT_SECCOMP))
+		return msl_fail(EOPNOTSUPP);
+	rc = msl_seccomp_refuse(what);
+	return rc ? msl_fail(-rc) : 0;
 }

@@ -1285,19 +1285,14 @@ static int refuse_locked(unsigned int what)
 	return rc ?: ensure_privilege() ?: install_all(&ps);
 }
 
-MSL_EXPORT int mseal_refuse(unsigned int what)
+int msl_seccomp_refuse(unsigned int what)
 {
 	int rc;
 
-	if (!what ||
-	    (what & ~(MSEAL_REFUSE_IO_URING | MSEAL_REFUSE_USERFAULTFD)))
-		return msl_fail(EINVAL);
-	if (!(msl_config()->kernel_flags & MSEAL_FEAT_SECCOMP))
-		return msl_fail(EOPNOTSUPP);
 	lock_take();
 	rc = refuse_locked(what);
 	pthread_mutex_unlock(&lock);
-	return rc ? msl_fail(-rc) : 0;
+	return rc;
 }
 
 int msl_refuse_from_env(void)
