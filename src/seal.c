@@ -51,7 +51,8 @@ MSL_EXPORT int mseal_ranges(const struct mseal_span *spans, size_t n,
 	 * kernel checks holes and seals all or nothing, and after the rules
 	 * below its errors are ours.  MSEAL_REFUSE, applied before the first
 	 * seal and only when nothing fails, takes the long way. */
-	if (n == 1 && backend == MSEAL_BACKEND_NATIVE && !msl_config()->refuse) {
+	if (n == 1 && backend == MSEAL_BACKEND_NATIVE &&
+	    !msl_config()->refuse) {
 		rc = msl_check_range((uintptr_t)spans[0].addr, spans[0].len,
 				     &end);
 		if (!rc && end != (uintptr_t)spans[0].addr)
