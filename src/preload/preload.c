@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/auxv.h>
+#include <sys/personality.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,6 +37,7 @@ static struct {
 	bool inherit;
 	bool json;
 	bool report;
+	bool fixed_layout;	/* started without address randomisation */
 	char report_path[4096]; /* "" for stderr */
 	char error[256];	/* a configuration error, for the constructor */
 } cfg;
@@ -242,6 +244,30 @@ static void atfork_child(void)
 	pthread_mutex_init(&lock, NULL);
 }
 
+/*
+ * Whether this program was started without address randomisation: setarch
+ * -R and gdb set ADDR_NO_RANDOMIZE, which children inherit; an
+ * administrator can turn it off for everyone.  Every object is then at the
+ * same address in each program this one execs, as a non-PIE image always
+ * is.  Read once, before any constructor could change the persona: the
+ * layout was decided by the persona at execve.
+ */
+static bool layout_not_random(void)
+{
+	char c = '2';
+	int fd, p = personality(0xffffffff);
+
+	if (p != -1 && (p & ADDR_NO_RANDOMIZE))
+		return true;
+	fd = open("/proc/sys/kernel/randomize_va_space", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	if (read(fd, &c, 1) != 1)
+		c = '2';
+	close(fd);
+	return c == '0';
+}
+
 static void init(void)
 {
 	ssize_t n = readlink("/proc/self/exe", program, sizeof(program) - 1);
@@ -252,6 +278,7 @@ static void init(void)
 	else
 		program[n] = '\0';
 	read_config();
+	cfg.fixed_layout = layout_not_random();
 	msl_seccomp_fork_init();
 	pthread_atfork(NULL, NULL, atfork_child);
 	msl_real_dlopen =
@@ -384,6 +411,19 @@ __attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
 
 static void handle_new(const char *file, int mode, void *handle);
 
+/*
+ * Seccomp filters outlive execve, and a fixed-address object (a non-PIE
+ * program; every object when randomisation is off) is at the same address
+ * in the next program this process execs: sealing it would make that
+ * program (gcc's collect2, any child of `setarch -R sh`) fail to load.
+ * Left out, and counted in the report.
+ */
+static bool fixed_on_seccomp(const struct msl_obj *o)
+{
+	return (o->fixed || cfg.fixed_layout) &&
+	       msl_config()->backend_all == MSEAL_BACKEND_SECCOMP;
+}
+
 static long usec_now(void)
 {
 	struct timespec ts;
@@ -418,14 +458,7 @@ __attribute__((constructor)) static void seal_startup(void)
 	pthread_mutex_lock(&lock);
 	msl_plan_reset(&plan);
 	for (i = 0; i < nstartup; i++) {
-		/*
-		 * Seccomp filters outlive execve, and a non-PIE program is
-		 * always at the same address: sealing it would make the next
-		 * non-PIE program this process execs (gcc's collect2, for
-		 * one) fail to load.  Left out, and counted in the report.
-		 */
-		if (startup[i].fixed &&
-		    msl_config()->backend_all == MSEAL_BACKEND_SECCOMP) {
+		if (fixed_on_seccomp(&startup[i])) {
 			plan.fixed++;
 			continue;
 		}
@@ -491,6 +524,10 @@ static void handle_new(const char *file, int mode, void *handle)
 
 		if (was_seen(o->phdr))
 			continue;
+		if (fixed_on_seccomp(o)) {
+			plan.fixed++;
+			continue;
+		}
 		if (!keep && opened && (mode & RTLD_NODELETE) &&
 		    o->name == opened->l_name)
 			keep = true;
@@ -524,6 +561,14 @@ static void handle_new(const char *file, int mode, void *handle)
 						MSL_RUN_BIT(MSL_RUN_VDSO)));
 	}
 	nested = false;
+	if (!any && plan.fixed) {
+		ev.backend = backend_name();
+		ev.status = "skipped";
+		ev.reason = "fixed-address (randomisation off, seccomp)";
+		if (!ev.object)
+			ev.object = "?";
+		emit(&ev);
+	}
 	if (any) {
 		msl_plan_finish(&plan, cfg.set & ~(MSL_RUN_BIT(MSL_RUN_STACK) |
 						   MSL_RUN_BIT(MSL_RUN_VDSO)));
