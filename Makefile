@@ -263,6 +263,19 @@ fuzz-lists: $(FUZZ_LISTS_BIN)
 	$(Q)$(FUZZ_LISTS_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=256 \
 		$(B)/fuzz/corpus-lists fuzz/seeds-lists
 
+# libFuzzer target for the seccomp seal record (src/record_parse.c).
+FUZZ_RECORD_BIN := $(B)/fuzz/fuzz-record
+$(FUZZ_RECORD_BIN): fuzz/fuzz_record.c src/record_parse.c src/record.h \
+		src/internal.h
+	@mkdir -p $(@D)
+	$(Q)clang $(BASEFLAGS) -g -O1 -Isrc -fsanitize=fuzzer,address,undefined \
+		-o $@ fuzz/fuzz_record.c src/record_parse.c
+
+fuzz-record: $(FUZZ_RECORD_BIN)
+	$(Q)mkdir -p $(B)/fuzz/corpus-record
+	$(Q)$(FUZZ_RECORD_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+		$(B)/fuzz/corpus-record fuzz/seeds-record
+
 install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
 		$(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGCONFIGDIR) \
@@ -293,5 +306,5 @@ clean:
 	rm -rf $(B) build-*
 
 .PHONY: all examples check check-kernels kernel bench-run check-exports \
-	check-style bench fuzz fuzz-tool fuzz-lists fuzz-seal \
+	check-style bench fuzz fuzz-tool fuzz-lists fuzz-record fuzz-seal \
 	install uninstall clean

@@ -31,6 +31,7 @@
 
 #include "filter.h"
 #include "internal.h"
+#include "record.h"
 
 #ifndef SECCOMP_FILTER_FLAG_TSYNC_ESRCH
 #define SECCOMP_FILTER_FLAG_TSYNC_ESRCH (1UL << 4)
@@ -686,6 +687,42 @@ static int records_reserve(size_t extra)
 	return 0;
 }
 
+/*
+ * Publishes every range this task's filters guard (record.c): those the
+ * image before execve(2) published, read before this image's first record
+ * replaces theirs, and this image's.  Best effort, after the seal: a
+ * record that cannot be written leaves the last one, which lists less.
+ */
+static void publish_locked(void)
+{
+	static struct msl_record inherited;
+	static bool inherited_read;
+	struct msl_record rec;
+	long kernel;
+
+	if (!inherited_read) {
+		inherited_read = true;
+		if (foreign_filters_locked() &&
+		    msl_record_read(0, &inherited, &kernel) != MSL_RECORD_OK)
+			msl_record_free(&inherited);
+	}
+	rec.n = inherited.n + nrecords;
+	rec.filters = inherited.filters + (long)nfilters_installed;
+	if (rec.n > MSL_RECORD_MAX_RANGES)
+		return;
+	rec.r = malloc(rec.n * sizeof(*rec.r));
+	if (!rec.r)
+		return;
+	if (inherited.n)
+		memcpy(rec.r, inherited.r, inherited.n * sizeof(*rec.r));
+	for (size_t i = 0; i < nrecords; i++)
+		rec.r[inherited.n + i] = (struct msl_record_range){
+			records[i].start, records[i].end, records[i].classes
+		};
+	msl_record_publish(&rec);
+	free(rec.r);
+}
+
 static int seal_locked(const struct span64 *spans, size_t n,
 		       unsigned int classes)
 {
@@ -710,6 +747,8 @@ static int seal_locked(const struct span64 *spans, size_t n,
 	for (size_t i = 0; !rc && i < p.n; i++)
 		records[nrecords++] =
 			(struct record){ p.r[i].start, p.r[i].end, classes };
+	if (!rc)
+		publish_locked();
 out:
 	progs_free(&ps);
 	free(p.r);
@@ -864,6 +903,8 @@ int msl_seccomp_commit(struct msl_seccomp_prep *prep)
 		records[nrecords++] =
 			(struct record){ use->r[i].start, use->r[i].end,
 					 prep->classes };
+	if (!rc)
+		publish_locked();
 	progs_free(&ps);
 	free(now.r);
 	msl_seccomp_abort(prep);
