@@ -21,6 +21,7 @@
 
 #include "internal.h"
 #include "maps.h"
+#include "record.h"
 
 const char *const maps_class_names[NCLASS] = {
 	[CLASS_CODE] = "code",	   [CLASS_RODATA] = "rodata",
@@ -189,6 +190,7 @@ static int add_row(const struct msl_vma *v, void *arg)
 	r->inode = v->inode;
 	r->flags = v->flags;
 	r->seals = (v->flags & MSL_VMA_SEALED) ? MSEAL_ALL : 0;
+	r->by_record = false;
 	r->cls = classify(v);
 	r->path = 0; /* paths[0] is always "" */
 	if (!p->keep_paths || !v->path[0])
@@ -290,6 +292,56 @@ static void add_library_view(struct maps_proc *p)
 				&classes) == 0)
 			r->seals |= classes;
 	}
+}
+
+/*
+ * Seccomp seals: what the process's record claims (src/record.c), applied
+ * to the rows it covers whole.  A record the kernel contradicts, or that
+ * is not one, changes no row; its state is shown instead.
+ */
+static void add_record_view(struct maps_proc *p)
+{
+	struct msl_record rec;
+	size_t i, j;
+
+	p->record = msl_record_read(p->pid, &rec, &p->kernel_filters);
+	p->record_ranges = 0;
+	p->record_filters = 0;
+	if (p->record != MSL_RECORD_OK)
+		return;
+	p->record_ranges = rec.n;
+	p->record_filters = rec.filters;
+	for (i = 0; i < p->nrows; i++) {
+		struct maps_row *r = &p->rows[i];
+		unsigned int all = MSEAL_ALL;
+		uintptr_t pos = r->start;
+
+		/* The classes on every byte: a sweep over the ranges. */
+		while (pos < r->end && all) {
+			unsigned int c = 0;
+			uintptr_t next = r->end;
+
+			for (j = 0; j < rec.n; j++) {
+				if (rec.r[j].start <= pos &&
+				    rec.r[j].end > pos) {
+					c |= rec.r[j].classes;
+					if (rec.r[j].end < next)
+						next = rec.r[j].end;
+				} else if (rec.r[j].start > pos &&
+					   rec.r[j].start < next) {
+					next = rec.r[j].start;
+				}
+			}
+			all &= c;
+			pos = next;
+		}
+		if (all && r->cls != CLASS_VSYSCALL &&
+		    (r->seals | all) != r->seals) {
+			r->seals |= all;
+			r->by_record = true;
+		}
+	}
+	msl_record_free(&rec);
 }
 
 static void count(struct maps_proc *p)
@@ -507,7 +559,7 @@ int cmd_maps(int argc, char **argv)
 		fprintf(stderr,
 			"mseal: maps: this kernel has no mseal(2): no mapping "
 			"carries a kernel seal; seccomp-backend seals are "
-			"known only inside the process that made them%s\n",
+			"shown as the process's record claims them%s\n",
 			o.self ? " (shown for --self)" : " (try --self)");
 	o.library_view = o.self;
 	p.keep_paths = !o.summary;
@@ -553,6 +605,7 @@ int cmd_maps(int argc, char **argv)
 			failed = true;
 			continue;
 		}
+		add_record_view(&p);
 		if (is_self && o.library_view)
 			add_library_view(&p);
 		count(&p);

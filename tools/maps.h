@@ -45,6 +45,7 @@ struct maps_row {
 	unsigned long long inode;
 	unsigned int flags; /* MSL_VMA_* */
 	unsigned int seals; /* MSEAL_* classes in force */
+	bool by_record;	    /* seals include the seccomp record's claim */
 	enum maps_class cls;
 	size_t path; /* offset of the path in maps_proc.paths */
 };
@@ -63,6 +64,10 @@ struct maps_proc {
 	bool no_memory;
 	unsigned int total[NCLASS];
 	unsigned int sealed[NCLASS];
+	int record;	      /* MSL_RECORD_* (src/record.h), or -errno */
+	size_t record_ranges; /* ranges of an MSL_RECORD_OK record */
+	long record_filters;  /* filters it claims */
+	long kernel_filters;  /* the kernel's count, -1 unknown */
 };
 
 enum maps_format { FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV };

@@ -14,6 +14,7 @@
 
 #include "internal.h"
 #include "maps.h"
+#include "record.h"
 
 #define GREEN "\033[32m"
 #define RED "\033[31m"
@@ -101,6 +102,41 @@ static const char *sealed_text(const struct maps_row *r, char *buf, size_t size)
 	return buf;
 }
 
+/*
+ * What the seccomp record said, for the summary: the seals marked '*' in
+ * the table come from it, a claim of the process that the kernel's count
+ * of filters does not contradict.  Empty when there are no filters.
+ */
+static void put_record_note(const struct maps_proc *p)
+{
+	switch (p->record) {
+	case MSL_RECORD_NONE:
+		return;
+	case MSL_RECORD_OK:
+		printf("; seccomp: %zu range%s in the record of %ld filter%s "
+		       "(the kernel counts %ld), marked *",
+		       p->record_ranges, p->record_ranges == 1 ? "" : "s",
+		       p->record_filters, p->record_filters == 1 ? "" : "s",
+		       p->kernel_filters);
+		return;
+	case MSL_RECORD_MISSING:
+		printf("; seccomp: %ld filter%s, no record", p->kernel_filters,
+		       p->kernel_filters == 1 ? "" : "s");
+		return;
+	default:
+		printf("; seccomp: record %s, ignored",
+		       msl_record_state_name(p->record));
+	}
+}
+
+static void put_record_json(const struct maps_proc *p)
+{
+	printf(",\"seccomp_record\":{\"state\":\"%s\",\"ranges\":%zu,"
+	       "\"filters\":%ld,\"kernel_filters\":%ld}",
+	       msl_record_state_name(p->record), p->record_ranges,
+	       p->record_filters, p->kernel_filters);
+}
+
 static const char *path_of(const struct maps_proc *p, const struct maps_row *r)
 {
 	return p->paths ? p->paths + r->path : "";
@@ -182,7 +218,9 @@ static void table_summary(const struct maps_opts *o, const struct maps_proc *p)
 	put_percent(o, maps_percent(p, CLASS_RODATA));
 	fputs(", RELRO ", stdout);
 	put_percent(o, maps_percent(p, CLASS_RELRO));
-	fputs(")\n", stdout);
+	putchar(')');
+	put_record_note(p);
+	putchar('\n');
 }
 
 static void table_proc(struct maps_opts *o, const struct maps_proc *p)
@@ -212,7 +250,7 @@ static void table_proc(struct maps_opts *o, const struct maps_proc *p)
 	putchar('\n');
 	for (i = 0; i < p->nrows; i++) {
 		const struct maps_row *r = &p->rows[i];
-		char size[16], perm[5], sb[32];
+		char size[16], perm[5], sb[32], mark[40];
 		const char *sealed = sealed_text(r, sb, sizeof(sb));
 
 		human_size(r->end - r->start, size, sizeof(size));
@@ -225,7 +263,9 @@ static void table_proc(struct maps_opts *o, const struct maps_proc *p)
 			color_on(o, RED);
 		else
 			color_on(o, "");
-		printf("%-6s", sealed);
+		snprintf(mark, sizeof(mark), "%s%s", sealed,
+			 r->by_record ? "*" : "");
+		printf("%-6s", mark);
 		color_on(o, o->color ? RESET : "");
 		/* No trailing blanks on anonymous rows. */
 		if (*path_of(p, r)) {
@@ -285,16 +325,18 @@ static void json_proc(struct maps_opts *o, const struct maps_proc *p)
 			       r->offset, r->inode);
 			put_json_string(path_of(p, r));
 			printf(",\"class\":\"%s\",\"sealed\":%s,"
-			       "\"seal_classes\":\"%s\"}",
+			       "\"by_record\":%s,\"seal_classes\":\"%s\"}",
 			       maps_class_names[r->cls],
 			       r->cls == CLASS_VSYSCALL ? "null" :
 			       r->seals == MSEAL_ALL	? "true" :
 							  "false",
+			       r->by_record ? "true" : "false",
 			       sealed_text(r, sb, sizeof(sb)));
 		}
 		fputs("],", stdout);
 	}
 	json_counts(p);
+	put_record_json(p);
 	putchar('}');
 }
 
