@@ -39,6 +39,16 @@ fi
 run "$MSEAL" run -- setarch -R sh -c 'sh -c "sh -c \"ls / >/dev/null\""'
 expect_rc 0 "setarch -R chain"
 
+# gdb turns randomisation off for the program it runs, which it starts
+# through a shell: both must load (gdb is not needed for the rest).
+if command -v gdb >/dev/null; then
+	run "$MSEAL" run -- gdb -nx --batch -ex run --args sh -c \
+		'ls / >/dev/null && echo ls ok'
+	expect_rc 0 "gdb"
+	expect_line "$out" "ls ok"
+	expect_text "$out" "exited normally"
+fi
+
 # dlopen with randomisation off: left out on seccomp, reported as such.
 run_dl "$MSEAL" run --report -- setarch -R "$H" dlopen "$LIB" nodelete
 expect_rc 0 "setarch -R dlopen"
