@@ -325,3 +325,30 @@ TEST_ONCE(maps_shows_a_forged_or_corrupt_record_as_such)
 	CHECK(strstr(r->out, "\"by_record\":true"));
 	free(r);
 }
+
+/*
+ * mseal_query never answers from a record, which the process can forge:
+ * after execve it asks the filters (libmseal(7)).  Here a forged record
+ * claims a page that an allow-all filter does not guard.
+ */
+TEST_ONCE(query_does_not_believe_a_record)
+{
+	char *claimed = map_anon(1, PROT_READ),
+	     *sealed = map_anon(1, PROT_READ);
+	unsigned int c;
+
+	use_seccomp();
+	snprintf(forged, sizeof(forged),
+		 "libmseal-seals 1\nfilters 1\n%lx-%lx 7\n",
+		 (unsigned long)claimed, (unsigned long)claimed + ctx->page);
+	forge_with_a_filter();
+	CHECK_OK(mseal_query(claimed, ctx->page, &c));
+	CHECK(c == 0);
+	CHECK(!prot_refused(claimed, ctx->page, PROT_READ));
+	/* Control: a real seal beside it is answered. */
+	SEAL(sealed, ctx->page);
+	CHECK_OK(mseal_query(sealed, ctx->page, &c));
+	CHECK(c == MSEAL_ALL);
+	CHECK_OK(mseal_query(claimed, ctx->page, &c));
+	CHECK(c == 0);
+}
