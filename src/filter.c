@@ -56,8 +56,18 @@
 /* ERRNO(0) makes the call return 0 without running: shmdt and brk. */
 #define RET_ZERO (SECCOMP_RET_ERRNO | 0u)
 
-/* Scratch cells; M_T0/1: mremap_second's old end, M_GT: huge_end's. */
-enum { M_ALO, M_AHI, M_ELO, M_EHI, M_TMP, M_CONT, M_T0, M_T1, M_GT };
+/*
+ * Scratch cells; M_T0/1: mremap_second's old end, M_GT: huge_end's,
+ * M_RET: where the shared range block returns to (enum sub_ret).
+ */
+enum { M_ALO, M_AHI, M_ELO, M_EHI, M_TMP, M_CONT, M_T0, M_T1, M_GT, M_RET };
+
+/*
+ * The handlers that act on [args[0], args[0] + args[1]) share one block
+ * that computes it (range01()), entered with where to go next in M_RET:
+ * each such handler is a few checks and three instructions, not forty.
+ */
+enum { SUB_MAIN, SUB_MPROTECT, SUB_MMAP, SUB_DISC, NSUB };
 
 /* What the main tree's exits do next (M_CONT). */
 enum { CONT_PLAIN, CONT_MREMAP, CONT_ZERO };
@@ -102,6 +112,9 @@ struct gen {
 	uint32_t l_tmain, l_tmain_plain, l_tdest, l_tdisc;
 	uint32_t l_main_deny, l_main_allow;
 	uint32_t l_huge; /* huge_end() for mmap and mremap's source */
+	uint32_t l_sub_untag, l_sub_plain; /* range01()'s entries */
+	unsigned int sub_used;		   /* bit per enum sub_ret */
+	bool share_range; /* two handlers or more use range01() */
 };
 
 static void push(struct gen *g, struct pins ins)
@@ -678,19 +691,43 @@ static const uint32_t destructive_advice[] = {
 
 #define NADVICE (sizeof(destructive_advice) / sizeof(destructive_advice[0]))
 
+/*
+ * [a, e) from args[0] and args[1] in range01(), then on to where site
+ * says.  untag: as range_addr()'s RA_UNTAG; a is always checked aligned.
+ */
+static void h_mprotect_range(struct gen *g);
+static void h_mmap_range(struct gen *g);
+
+static void call_range01(struct gen *g, bool untag, unsigned int site)
+{
+	if (!g->share_range) { /* one user: inline, no dispatch */
+		range_addr(g, 0, RA_ALIGN | (untag ? RA_UNTAG : 0));
+		range_len_up(g, 1);
+		range_end(g);
+		if (site == SUB_MPROTECT)
+			h_mprotect_range(g);
+		else if (site == SUB_MMAP)
+			h_mmap_range(g);
+		else if (site == SUB_DISC)
+			ja(g, g->l_tdisc);
+		else
+			to_main(g, CONT_PLAIN);
+		return;
+	}
+	g->sub_used |= 1u << site;
+	ld_imm(g, site);
+	st(g, M_RET);
+	ja(g, untag ? g->l_sub_untag : g->l_sub_plain);
+}
+
 static void h_munmap(struct gen *g)
 {
-	range_addr(g, 0, RA_ALIGN | RA_UNTAG);
-	range_len_up(g, 1);
-	range_end(g);
-	to_main(g, CONT_PLAIN);
+	call_range01(g, true, SUB_MAIN);
 }
 
 /* mprotect and pkey_mprotect: prot is args[2] for both. */
 static void h_mprotect(struct gen *g)
 {
-	uint32_t l_go = label(g);
-
 	/* Bits the kernel rejects with EINVAL before any lookup. */
 	ld_abs(g, ARG_HI(2));
 	jcond(g, BPF_JEQ, 0, NEXT, g->l_allow);
@@ -698,9 +735,14 @@ static void h_mprotect(struct gen *g)
 	jcond(g, BPF_JSET, ~(0xfu | 0x03000000u), g->l_allow, NEXT);
 	insn(g, BPF_ALU | BPF_AND | BPF_K, 0x03000000u);
 	jcond(g, BPF_JEQ, 0x03000000u, g->l_allow, NEXT);
-	range_addr(g, 0, RA_ALIGN | RA_UNTAG);
-	range_len_up(g, 1);
-	range_end(g);
+	call_range01(g, true, SUB_MPROTECT);
+}
+
+/* After range01(). */
+static void h_mprotect_range(struct gen *g)
+{
+	uint32_t l_go = label(g);
+
 	/* PROT_GROWSDOWN extends the range down to its mapping's start, which
 	 * a filter cannot know: take everything below. */
 	ld_abs(g, ARG_LO(2));
@@ -726,9 +768,12 @@ static void h_mmap(struct gen *g)
 	jcond(g, BPF_JSET, 0x100000u, g->l_allow, NEXT);
 	ld_abs(g, ARG_LO(5));
 	jcond(g, BPF_JSET, PAGE - 1, g->l_allow, NEXT);
-	range_addr(g, 0, RA_ALIGN);
-	range_len_up(g, 1);
-	range_end(g);
+	call_range01(g, false, SUB_MMAP);
+}
+
+/* After range01(). */
+static void h_mmap_range(struct gen *g)
+{
 	/* MAP_ANONYMOUS without MAP_HUGETLB: base pages. */
 	ld_abs(g, ARG_LO(3));
 	insn(g, BPF_ALU | BPF_AND | BPF_K, 0x40020u);
@@ -973,10 +1018,56 @@ static void h_madvise(struct gen *g)
 		jcond(g, BPF_JEQ, destructive_advice[i], l_d, NEXT);
 	ja(g, g->l_allow);
 	place(g, l_d);
-	range_addr(g, 0, RA_ALIGN | RA_UNTAG);
+	call_range01(g, true, SUB_DISC);
+}
+
+/*
+ * The shared block: a = args[0] (untagged from l_sub_untag), allowed when
+ * unaligned; e = a + args[1] rounded up, allowed when that is 0 or wraps;
+ * then to M_RET's site.  The handlers' own code after it follows.
+ */
+static void range01(struct gen *g)
+{
+	uint32_t l_hi = label(g), l_ret[NSUB], last = 0;
+
+	if (!g->sub_used)
+		return;
+	l_ret[SUB_MAIN] = g->l_tmain_plain;
+	l_ret[SUB_MPROTECT] = label(g);
+	l_ret[SUB_MMAP] = label(g);
+	l_ret[SUB_DISC] = g->l_tdisc;
+	place(g, g->l_sub_plain);
+	ld_abs(g, ARG_HI(0));
+	ja(g, l_hi);
+	place(g, g->l_sub_untag);
+	ld_abs(g, ARG_HI(0));
+	/* Bit 63 set: a kernel address, left as it is (range_addr()). */
+	jcond(g, BPF_JSET, 0x80000000u, l_hi, NEXT);
+	insn(g, BPF_ALU | BPF_AND | BPF_K, 0x81ffffffu);
+	place(g, l_hi);
+	st(g, M_AHI);
+	ld_abs(g, ARG_LO(0));
+	jcond(g, BPF_JSET, PAGE - 1, g->l_allow, NEXT);
+	st(g, M_ALO);
 	range_len_up(g, 1);
 	range_end(g);
-	ja(g, g->l_tdisc);
+	for (unsigned int i = 0; i < NSUB; i++)
+		if (g->sub_used & (1u << i))
+			last = i;
+	if (g->sub_used != 1u << last)
+		ld_mem(g, M_RET);
+	for (unsigned int i = 0; i < last; i++)
+		if (g->sub_used & (1u << i))
+			jcond(g, BPF_JEQ, i, l_ret[i], NEXT);
+	ja(g, l_ret[last]);
+	if (g->sub_used & (1u << SUB_MPROTECT)) {
+		place(g, l_ret[SUB_MPROTECT]);
+		h_mprotect_range(g);
+	}
+	if (g->sub_used & (1u << SUB_MMAP)) {
+		place(g, l_ret[SUB_MMAP]);
+		h_mmap_range(g);
+	}
 }
 
 /* process_madvise: the advice is visible, the address list is not. */
@@ -1060,6 +1151,16 @@ static void program(struct gen *g)
 	g->l_main_deny = label(g);
 	g->l_main_allow = label(g);
 	g->l_huge = label(g);
+	g->l_sub_untag = label(g);
+	g->l_sub_plain = label(g);
+
+	for (i = 0, j = 0; i < NCALLS; i++)
+		j += call_enabled(g, &calls[i]) &&
+		     (calls[i].handler == h_munmap ||
+		      calls[i].handler == h_mprotect ||
+		      calls[i].handler == h_mmap ||
+		      calls[i].handler == h_madvise);
+	g->share_range = j > 1;
 
 	/* Dispatch: reads only arch and nr. */
 	ld_abs(g, OFF_ARCH);
@@ -1130,6 +1231,7 @@ static void program(struct gen *g)
 		}
 		g->l_allow = l_far;
 	}
+	range01(g);
 	if (g->classes & MSEAL_BASE) {
 		place(g, g->l_huge);
 		huge_end(g, g->l_tmain, g->l_main_allow);

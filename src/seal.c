@@ -68,8 +68,14 @@ MSL_EXPORT int mseal_ranges(const struct mseal_span *spans, size_t n,
 			return msl_fail(-rc);
 	}
 	/* The range is checked again in each pass rather than stored: no
-	 * allocation, and a span array changed under us fails cleanly. */
-	for (i = 0; i < n; i++) {
+	 * allocation, and a span array changed under us fails cleanly.  The
+	 * seccomp backend finds every hole itself in its one read of
+	 * /proc/self/maps, with the same ENOMEM and nothing sealed, so the
+	 * msync pass (a system call per span) is skipped there, unless
+	 * MSEAL_REFUSE, applied in between, must come after the holes. */
+	for (i = 0; i < n && (backend != MSEAL_BACKEND_SECCOMP ||
+			      msl_config()->refuse);
+	     i++) {
 		rc = msl_check_range((uintptr_t)spans[i].addr, spans[i].len,
 				     &end);
 		if (!rc)
