@@ -73,8 +73,8 @@ MSL_EXPORT int mseal_ranges(const struct mseal_span *spans, size_t n,
 	 * /proc/self/maps, with the same ENOMEM and nothing sealed, so the
 	 * msync pass (a system call per span) is skipped there, unless
 	 * MSEAL_REFUSE, applied in between, must come after the holes. */
-	for (i = 0; i < n && (backend != MSEAL_BACKEND_SECCOMP ||
-			      msl_config()->refuse);
+	for (i = 0; i < n &&
+		    (backend != MSEAL_BACKEND_SECCOMP || msl_config()->refuse);
 	     i++) {
 		rc = msl_check_range((uintptr_t)spans[i].addr, spans[i].len,
 				     &end);
