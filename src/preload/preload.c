@@ -309,6 +309,15 @@ static int seal_plan(char *why, size_t size)
 	else if (rc == -EOPNOTSUPP || rc == -ENOSYS)
 		snprintf(why, size, "%s (backend %s; see mseal probe)",
 			 strerror(-rc), backend_name());
+	/* Filters outlive execve(2): a chain of sealed programs, each
+	 * adding its own, ends here. */
+	else if (rc == -E2BIG && c->backend_all == MSEAL_BACKEND_SECCOMP)
+		snprintf(why, size,
+			 "the seccomp filter budget is spent (%s: every "
+			 "sealed program adds a filter, and filters outlive "
+			 "execve); use --backend native on a kernel with "
+			 "mseal(2), or --best-effort to run unsealed",
+			 strerror(-rc));
 	else
 		snprintf(why, size, "%s", strerror(-rc));
 	return rc;
