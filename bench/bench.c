@@ -17,6 +17,12 @@
  * logarithmically from 16 to 1024 ranges.  Prints numbers, never asserts
  * on them.
  *
+ * Then what sealing itself costs, each round in fresh children between
+ * the rounds above: a one-page and a 256-span seccomp seal, each against
+ * mprotect calls timed in the same child just before; mseal_range() on the
+ * native backend against the raw mseal(2), in alternating blocks; and, once,
+ * how many separate one-page seals fit a thread's seccomp budget.
+ *
  *   bench [ROUNDS]        (default 21; `make bench` builds and runs it)
  */
 #include <errno.h>
@@ -52,22 +58,25 @@ struct config {
 	int ranges;	/* sealed one-page ranges */
 	int per_filter; /* ranges per mseal call (seccomp) */
 	int allow_all;	/* a one-instruction ALLOW filter, not ours */
+	int readonly;	/* the sealed pages are read-only */
 };
 
 static const struct config configs[] = {
-	{ "no seals", NULL, 0, 0, 0, 0 },
-	{ "native, 4 ranges", "native", MSEAL_ALL, 4, 1, 0 },
-	{ "allow-all filter (not ours)", NULL, 0, 0, 0, 1 },
-	{ "seccomp 1 range", "seccomp", MSEAL_ALL, 1, 1, 0 },
-	{ "seccomp 16 ranges/filter", "seccomp", MSEAL_ALL, 16, 16, 0 },
-	{ "seccomp 256 ranges/filter", "seccomp", MSEAL_ALL, 256, 256, 0 },
-	{ "seccomp 1024 ranges/filter", "seccomp", MSEAL_ALL, 1024, 1024, 0 },
-	{ "PROT 1 range", "seccomp", MSEAL_PROT, 1, 1, 0 },
-	{ "PROT 16 ranges/filter", "seccomp", MSEAL_PROT, 16, 16, 0 },
-	{ "PROT 256 ranges/filter", "seccomp", MSEAL_PROT, 256, 256, 0 },
-	{ "PROT 1024 ranges/filter", "seccomp", MSEAL_PROT, 1024, 1024, 0 },
-	{ "seccomp 8 x 1 range", "seccomp", MSEAL_ALL, 8, 1, 0 },
-	{ "seccomp 64 x 1 range", "seccomp", MSEAL_ALL, 64, 1, 0 },
+	{ "no seals", NULL, 0, 0, 0, 0, 0 },
+	{ "native, 4 ranges", "native", MSEAL_ALL, 4, 1, 0, 0 },
+	{ "allow-all filter (not ours)", NULL, 0, 0, 0, 1, 0 },
+	{ "seccomp 1 range", "seccomp", MSEAL_ALL, 1, 1, 0, 0 },
+	{ "seccomp 16 ranges/filter", "seccomp", MSEAL_ALL, 16, 16, 0, 0 },
+	{ "seccomp 256 ranges/filter", "seccomp", MSEAL_ALL, 256, 256, 0, 0 },
+	{ "seccomp 1024 ranges/filter", "seccomp", MSEAL_ALL, 1024, 1024, 0,
+	  0 },
+	{ "PROT 1 range", "seccomp", MSEAL_PROT, 1, 1, 0, 0 },
+	{ "PROT 16 ranges/filter", "seccomp", MSEAL_PROT, 16, 16, 0, 0 },
+	{ "PROT 256 ranges/filter", "seccomp", MSEAL_PROT, 256, 256, 0, 0 },
+	{ "PROT 1024 ranges/filter", "seccomp", MSEAL_PROT, 1024, 1024, 0, 0 },
+	{ "seccomp 8 x 1 range", "seccomp", MSEAL_ALL, 8, 1, 0, 0 },
+	{ "seccomp 64 x 1 range", "seccomp", MSEAL_ALL, 64, 1, 0, 0 },
+	{ "seccomp 1024 read-only", "seccomp", MSEAL_ALL, 1024, 1024, 0, 1 },
 };
 
 #define NCONFIGS (sizeof(configs) / sizeof(configs[0]))
@@ -160,6 +169,8 @@ static int seal(const struct config *c, struct result *r)
 	for (size_t i = 0; i < n; i++) {
 		munmap(base + (2 * i + 1) * pg, pg);
 		spans[i] = (struct mseal_span){ base + 2 * i * pg, pg };
+		if (c->readonly)
+			mprotect(spans[i].addr, pg, PROT_READ);
 	}
 	for (size_t i = 0; i < n && !rc; i += (size_t)c->per_filter) {
 		size_t k = n - i < (size_t)c->per_filter ?
@@ -230,6 +241,182 @@ static void child(const struct config *c, struct result *r, int rounds, int go,
 	_exit(0);
 }
 
+/* ---- what sealing costs ------------------------------------------- */
+
+enum { SC_PAGE, SC_SPANS, SC_NATIVE, NSC };
+
+#define SC_SPANS_N 256
+#define SC_NATIVE_N 512 /* pages per native round, half through each */
+#define SC_REF_CALLS 2000
+
+struct seal_cost {
+	double us[NSC][MAX_ROUNDS];  /* a seal; SC_NATIVE: ns per mseal_range */
+	double ref[NSC][MAX_ROUNDS]; /* ns per mprotect; per raw mseal(2) */
+	int ok[NSC];
+	int capacity, capacity_err, capacity_filters;
+	size_t capacity_insns;
+};
+
+static struct seal_cost *sc;
+
+/* The kernel's count of this library's filters and their eBPF length. */
+void msl_seccomp_stats(unsigned int *filters, size_t *insns);
+
+/* n one-page ranges, an unmapped page after each: never merged. */
+static struct mseal_span *pages(size_t n)
+{
+	char *base =
+		mmap(NULL, 2 * n * pg, RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct mseal_span *s = calloc(n, sizeof(*s));
+
+	if (base == MAP_FAILED || !s)
+		_exit(1);
+	for (size_t i = 0; i < n; i++) {
+		munmap(base + (2 * i + 1) * pg, pg);
+		s[i] = (struct mseal_span){ base + 2 * i * pg, pg };
+	}
+	return s;
+}
+
+static void seal_cost_child(int what, int k)
+{
+	struct mseal_span *s;
+	double t0, t1;
+	char *p;
+
+	if (what == SC_NATIVE) {
+		s = pages(SC_NATIVE_N);
+		setenv("MSEAL_BACKEND", "native", 1);
+		if (mseal_range(s[0].addr, pg, MSEAL_ALL))
+			_exit(1);
+		/* Blocks of 16 through each, alternating. */
+		sc->us[what][k] = sc->ref[what][k] = 0;
+		for (size_t i = 2; i + 32 <= SC_NATIVE_N; i += 32) {
+			t0 = now_ns();
+			for (size_t j = i; j < i + 16; j++)
+				if (mseal_range(s[j].addr, pg, MSEAL_ALL))
+					_exit(1);
+			t1 = now_ns();
+			for (size_t j = i + 16; j < i + 32; j++)
+				if (syscall(462, s[j].addr, pg, 0))
+					_exit(1);
+			sc->us[what][k] += t1 - t0;
+			sc->ref[what][k] += now_ns() - t1;
+		}
+		sc->ok[what] = 1;
+		_exit(0);
+	}
+	s = pages(what == SC_PAGE ? 1 : SC_SPANS_N);
+	p = mmap(NULL, pg, RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		_exit(1);
+	setenv("MSEAL_BACKEND", "seccomp", 1);
+	/* The library's one-time set-up (the probe) is not the seal's. */
+	if (mseal_ranges(NULL, 0, MSEAL_ALL))
+		_exit(1);
+	sc->ref[what][k] = round_ns(OP_MPROTECT, p, SC_REF_CALLS);
+	t0 = now_ns();
+	if (mseal_ranges(s, what == SC_PAGE ? 1 : SC_SPANS_N, MSEAL_ALL))
+		_exit(1);
+	sc->us[what][k] = (now_ns() - t0) / 1e3;
+	sc->ok[what] = 1;
+	_exit(0);
+}
+
+/* Separate one-page seals until one fails (E2BIG: the budget). */
+static void capacity_child(void)
+{
+	unsigned int filters;
+	int rc = 0, n = 0;
+
+	setenv("MSEAL_BACKEND", "seccomp", 1);
+	while (!rc && n < 100000) {
+		struct mseal_span *s = pages(1);
+
+		rc = mseal_range(s->addr, pg, MSEAL_ALL) ? errno : 0;
+		n += !rc;
+		free(s);
+	}
+	sc->capacity = n;
+	sc->capacity_err = rc;
+	msl_seccomp_stats(&filters, &sc->capacity_insns);
+	sc->capacity_filters = (int)filters;
+	_exit(0);
+}
+
+static void in_child(void (*fn)(int, int), int what, int k)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0)
+		fn(what, k);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+}
+
+static void capacity_fn(int what, int k)
+{
+	(void)what;
+	(void)k;
+	capacity_child();
+}
+
+static void seal_round(int k)
+{
+	if (!sc) {
+		sc = mmap(NULL, sizeof(*sc), PROT_READ | PROT_WRITE,
+			  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (sc == MAP_FAILED)
+			_exit(1);
+		memset(sc, 0, sizeof(*sc));
+		in_child(capacity_fn, 0, 0);
+	}
+	for (int what = 0; what < NSC; what++)
+		in_child(seal_cost_child, what, k);
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(double), cmp_double);
+	return v[n / 2];
+}
+
+static void seal_report(int rounds)
+{
+	static const char *const names[NSC] = { "one-page seccomp seal",
+						"256-span seccomp seal",
+						"mseal_range, native" };
+	double us, ref;
+
+	printf("\nsealing, median of %d rounds, each in a fresh child\n",
+	       rounds);
+	for (int what = 0; what < NSC; what++) {
+		if (!sc->ok[what]) {
+			printf("%-28s failed\n", names[what]);
+			continue;
+		}
+		us = median(sc->us[what], rounds);
+		ref = median(sc->ref[what], rounds);
+		if (what == SC_NATIVE)
+			printf("%-28s %5.2fx the raw mseal(2)\n", names[what],
+			       us / ref);
+		else
+			printf("%-28s %9.0f us = %6.0f mprotect calls "
+			       "(%.0f ns each)\n",
+			       names[what], us, us * 1e3 / ref, ref);
+	}
+	printf("%-28s %9d before %s (%d filters, %zu of 32768 eBPF "
+	       "instructions, %.0f per filter with the kernel's 4)\n",
+	       "separate one-page seals", sc->capacity,
+	       sc->capacity_err ? strerror(sc->capacity_err) : "none failed",
+	       sc->capacity_filters, sc->capacity_insns,
+	       sc->capacity_filters ?
+		       (double)sc->capacity_insns / sc->capacity_filters :
+		       0.0);
+}
+
 int main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? atoi(argv[1]) : 21;
@@ -271,6 +458,7 @@ int main(int argc, char **argv)
 			res[i].ok = 0;
 	}
 	for (int k = 0; k < rounds; k++) {
+		seal_round(k);
 		for (size_t i = 0; i < NCONFIGS; i++) {
 			char b = 0;
 
@@ -310,5 +498,6 @@ int main(int argc, char **argv)
 			       res[0].ok ? res[i].ns[op] / res[0].ns[op] : 0);
 		printf("\n");
 	}
+	seal_report(rounds);
 	return 0;
 }
