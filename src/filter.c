@@ -1161,6 +1161,19 @@ static void program(struct gen *g)
 		      calls[i].handler == h_mmap ||
 		      calls[i].handler == h_madvise);
 	g->share_range = j > 1;
+	/*
+	 * Every sealed piece discard-protected (read-only anonymous memory,
+	 * the common case): the main tree answers madvise's question too,
+	 * and the filter carries no third tree.
+	 */
+	if ((g->classes & (MSEAL_BASE | MSEAL_PROT)) && g->ndisc == g->nmain) {
+		for (i = 0; i < g->nmain; i++)
+			if (g->disc_r[i].start != g->main_r[i].start ||
+			    g->disc_r[i].end != g->main_r[i].end)
+				break;
+		if (i == g->nmain)
+			g->l_tdisc = g->l_tmain_plain;
+	}
 
 	/* Dispatch: reads only arch and nr. */
 	ld_abs(g, OFF_ARCH);
@@ -1257,7 +1270,8 @@ static void program(struct gen *g)
 			ja(g, g->l_allow);
 		}
 	}
-	if ((g->classes & MSEAL_DISCARD) && g->ndisc) {
+	if ((g->classes & MSEAL_DISCARD) && g->ndisc &&
+	    g->l_tdisc != g->l_tmain_plain) {
 		place(g, g->l_tdisc);
 		tree(g, g->disc_r, g->ndisc, g->l_eperm, g->l_allow);
 	}
