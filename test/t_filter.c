@@ -1075,6 +1075,49 @@ TEST_ONCE(filter_fits_1024_prot)
 	free(r);
 }
 
+/*
+ * 512 read-only pages fit one MSEAL_ALL filter (so 1024 fit two): madvise
+ * asks the main tree when every piece is discard-protected.  Control: with
+ * every other piece writable, madvise's own tree answers, and allows it
+ * on the writable ones.
+ */
+TEST_ONCE(filter_read_only_512_in_one)
+{
+	static struct prog p, mixed;
+	struct msl_frange *r =
+		plain_ranges(512, 0x7f0000000000, 3 * PG, MSL_FR_DISCARD);
+	const int nrs[] = { NR_MADVISE, NR_MUNMAP, NR_MPROTECT, NR_MREMAP };
+
+	compile_ok(&p, r, 512, MSEAL_ALL);
+	for (size_t i = 0; i < 512; i++) {
+		for (size_t k = 0; k < sizeof(nrs) / sizeof(nrs[0]); k++) {
+			struct seccomp_data d = sd(
+				AUDIT_ARCH_X86_64, nrs[k], r[i].start - PG,
+				PG * (i % 3), 4 /* MADV_DONTNEED */, 0, 0, 0);
+
+			expect_model(&p, &d);
+			d.args[0] = r[i].end;
+			d.args[1] = PG;
+			expect_model(&p, &d);
+			d.args[0] = r[i].start;
+			expect_model(&p, &d);
+			if (nrs[k] == NR_MADVISE)
+				CHECK(run(&p, &d) == deny_if(true));
+		}
+	}
+	for (size_t i = 1; i < 128; i += 2)
+		r[i].flags = 0;
+	compile_ok(&mixed, r, 128, MSEAL_ALL);
+	for (size_t i = 0; i < 128; i++) {
+		struct seccomp_data d = sd(AUDIT_ARCH_X86_64, NR_MADVISE,
+					   r[i].start, PG, 4, 0, 0, 0);
+
+		expect_model(&mixed, &d);
+		CHECK(run(&mixed, &d) == deny_if(i % 2 == 0));
+	}
+	free(r);
+}
+
 /* Adjacent pieces merge: a thousand of them cost what one does. */
 TEST_ONCE(filter_adjacent_merge)
 {
