@@ -2,6 +2,9 @@
 /*
  * The things `mseal run` can seal, by name.  Shared by the preload library
  * and the tool, so that `--seal` and MSEAL_RUN_SEAL accept the same words.
+ * The names are those of the mapping classes of `mseal maps` (text, rodata,
+ * relro, system); data and stack are parts of its class writable.  The
+ * older spellings stay accepted: code for text, vdso for system.
  */
 #ifndef LIBMSEAL_PRELOAD_CLASSES_H
 #define LIBMSEAL_PRELOAD_CLASSES_H
@@ -15,7 +18,7 @@ enum msl_run_kind {
 	MSL_RUN_RELRO,	/* PT_GNU_RELRO, as ld.so protected it */
 	MSL_RUN_DATA,	/* writable PT_LOAD segments (.data, .bss) */
 	MSL_RUN_STACK,	/* the main thread's [stack] */
-	MSL_RUN_VDSO,	/* [vdso], [vvar], [vvar_vclock] */
+	MSL_RUN_SYSTEM, /* [vdso], [vvar], [vvar_vclock] */
 	MSL_RUN_NKINDS
 };
 
@@ -27,7 +30,20 @@ enum msl_run_kind {
 #define MSL_RUN_ALL ((1u << MSL_RUN_NKINDS) - 1)
 
 static const char *const msl_run_kind_names[MSL_RUN_NKINDS] = {
-	"text", "rodata", "relro", "data", "stack", "vdso",
+	"text", "rodata", "relro", "data", "stack", "system",
+};
+
+/* For the messages that list what --seal and MSEAL_RUN_SEAL accept. */
+#define MSL_RUN_SEAL_WORDS \
+	"text, rodata, relro, data, stack, system, default or all"
+
+/* Older spellings, still accepted. */
+static const struct {
+	const char *name;
+	enum msl_run_kind kind;
+} msl_run_kind_aliases[] = {
+	{ "code", MSL_RUN_TEXT },
+	{ "vdso", MSL_RUN_SYSTEM },
 };
 
 /*
@@ -60,6 +76,18 @@ static inline bool msl_run_parse_seal(const char *s, unsigned int *set,
 			if (strlen(msl_run_kind_names[k]) == n &&
 			    !strncmp(s, msl_run_kind_names[k], n)) {
 				out |= MSL_RUN_BIT(k);
+				found = true;
+			}
+		}
+		for (k = 0;
+		     !found && k < sizeof(msl_run_kind_aliases) /
+					       sizeof(msl_run_kind_aliases[0]);
+		     k++) {
+			const char *a = msl_run_kind_aliases[k].name;
+
+			if (strlen(a) == n && !strncmp(s, a, n)) {
+				out |= MSL_RUN_BIT(
+					msl_run_kind_aliases[k].kind);
 				found = true;
 			}
 		}

@@ -155,9 +155,9 @@ static int maps_fn(const struct msl_vma *v, void *arg)
 	if ((w->set & MSL_RUN_BIT(MSL_RUN_STACK)) &&
 	    !strcmp(v->path, "[stack]"))
 		add_range(p, v->start, v->end, "[stack]", MSL_RUN_STACK);
-	if ((w->set & MSL_RUN_BIT(MSL_RUN_VDSO)) && system_mapping(v->path))
+	if ((w->set & MSL_RUN_BIT(MSL_RUN_SYSTEM)) && system_mapping(v->path))
 		add_range(p, v->start, v->end, system_mapping(v->path),
-			  MSL_RUN_VDSO);
+			  MSL_RUN_SYSTEM);
 	while (w->first < p->n && p->r[w->first].end <= v->start &&
 	       p->r[w->first].kind < MSL_RUN_STACK)
 		w->first++;

@@ -102,9 +102,10 @@ static void read_config(void)
 	v = getenv("MSEAL_RUN_SEAL");
 	if (v && *v && !msl_run_parse_seal(v, &cfg.set, &bad, &badlen)) {
 		snprintf(word, sizeof(word), "%.*s", (int)badlen, bad);
-		config_error("MSEAL_RUN_SEAL: unknown class '%s' (use text, "
-			     "rodata, relro, data, stack, vdso, default, all)",
-			     word);
+		config_error(
+			"MSEAL_RUN_SEAL: unknown class '%s' (use " MSL_RUN_SEAL_WORDS
+			")",
+			word);
 		cfg.set = MSL_RUN_DEFAULT;
 	}
 	v = getenv("MSEAL_RUN_DLOPEN");
@@ -567,7 +568,7 @@ static void handle_new(const char *file, int mode, void *handle)
 		any = true;
 		msl_plan_add_object(&plan, o, obj_name(o),
 				    cfg.set & ~(MSL_RUN_BIT(MSL_RUN_STACK) |
-						MSL_RUN_BIT(MSL_RUN_VDSO)));
+						MSL_RUN_BIT(MSL_RUN_SYSTEM)));
 	}
 	nested = false;
 	if (!any && plan.fixed) {
@@ -579,8 +580,9 @@ static void handle_new(const char *file, int mode, void *handle)
 		emit(&ev);
 	}
 	if (any) {
-		msl_plan_finish(&plan, cfg.set & ~(MSL_RUN_BIT(MSL_RUN_STACK) |
-						   MSL_RUN_BIT(MSL_RUN_VDSO)));
+		msl_plan_finish(&plan,
+				cfg.set & ~(MSL_RUN_BIT(MSL_RUN_STACK) |
+					    MSL_RUN_BIT(MSL_RUN_SYSTEM)));
 		ev.backend = backend_name();
 		if (!ev.object)
 			ev.object = plan.n ? plan.r[0].object : "?";

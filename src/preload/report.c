@@ -168,15 +168,15 @@ static void report_json(const struct msl_event *ev)
 		putf(",\"usec\":%ld", ev->usec);
 	if (p) {
 		putf(",\"ranges\":%zu,\"objects\":%zu,\"spans\":%zu,"
-		     "\"bytes\":%zu,\"dropped\":%zu,\"overflow\":%zu,"
+		     "\"size\":%zu,\"dropped\":%zu,\"overflow\":%zu,"
 		     "\"fixed_skipped\":%zu,\"maps_checked\":%s,\"sealed\":[",
 		     p->n, p->objects, p->nspans, p->bytes, p->dropped,
 		     p->overflow, p->fixed, p->maps_err ? "false" : "true");
 		for (i = 0; i < p->n; i++) {
 			const struct msl_range *r = &p->r[i];
 
-			putf("%s{\"kind\":\"%s\",\"start\":\"0x%lx\","
-			     "\"end\":\"0x%lx\",\"bytes\":%lu,\"object\":",
+			putf("%s{\"class\":\"%s\",\"start\":\"0x%lx\","
+			     "\"end\":\"0x%lx\",\"size\":%lu,\"path\":",
 			     i ? "," : "", msl_run_kind_names[r->kind],
 			     (unsigned long)r->start, (unsigned long)r->end,
 			     (unsigned long)(r->end - r->start));

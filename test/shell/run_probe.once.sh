@@ -8,7 +8,7 @@ expect_line "$out" "mseal run seals:           text,rodata,relro"
 expect_line "$out" "mseal run dlopen policy:   nodelete"
 expect_line "$out" "mseal run preload:         $PRELOAD"
 run env MSEAL_RUN_SEAL=all MSEAL_RUN_DLOPEN=pin "$MSEAL" probe --json
-expect_text "$out" '"run_seal":"text,rodata,relro,data,stack,vdso","run_dlopen":"pin"'
+expect_text "$out" '"run_seal":"text,rodata,relro,data,stack,system","run_dlopen":"pin"'
 expect_text "$out" "\"run_preload\":\"$PRELOAD\"}"
 run env MSEAL_PRELOAD=/nonexistent "$MSEAL" probe --json
 expect_text "$out" '"run_preload":null}'

@@ -32,7 +32,7 @@ run "$MSEAL" run --report=rep.json --json --seal default,stack -- "$H" check
 expect_rc 0 "json report"
 [ "$(wc -l <rep.json)" = 1 ] || fail "want one JSON line"
 for k in '"event":"startup"' "\"program\":\"$H\"" '"status":"sealed"' \
-	"\"backend\":\"$want\"" '"kind":"stack"' '"kind":"relro"' \
+	"\"backend\":\"$want\"" '"class":"stack"' '"class":"relro"' \
 	'"maps_checked":true' '"dropped":0'; do
 	expect_text rep.json "$k"
 done
@@ -41,9 +41,9 @@ if [ -x /usr/bin/python3 ]; then
 import json, sys
 r = json.loads(open(sys.argv[1]).read())
 assert r["ranges"] == len(r["sealed"]), r
-assert r["bytes"] > 0 and r["spans"] >= 1
+assert r["size"] > 0 and r["spans"] >= 1
 for s in r["sealed"]:
-    assert int(s["end"], 16) - int(s["start"], 16) == s["bytes"], s
+    assert int(s["end"], 16) - int(s["start"], 16) == s["size"], s
 ' rep.json || fail "JSON report does not parse or add up"
 fi
 # Paths are written whole and escaped: a program under a long directory
@@ -71,7 +71,7 @@ import json, sys
 r = json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))
 want = sys.argv[2]
 assert r["program"] == want, (r["program"], want)
-assert sum(s["object"] == want for s in r["sealed"]) >= 3, r
+assert sum(s["path"] == want for s in r["sealed"]) >= 3, r
 ' odd.json "$odd/helper" || fail "odd path: JSON report"
 fi
 exit 0
