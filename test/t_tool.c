@@ -164,13 +164,30 @@ TEST_ONCE(tool_usage_errors_exit_2)
 	char want[64];
 
 	run_mseal(&r, NULL, NULL, NULL);
-	CHECK(r.status == 2 && strstr(r.err, "usage: mseal") && !r.out[0]);
+	CHECK(r.status == 2 && !r.out[0]);
+	CHECK(!strcmp(r.err, "mseal: no command given (see 'mseal --help')\n"));
 	run_mseal(&r, NULL, "frobnicate", NULL);
 	CHECK(r.status == 2);
-	CHECK(strstr(r.err, "mseal: unknown command 'frobnicate'\n"));
+	CHECK(!strcmp(r.err, "mseal: unknown command 'frobnicate' (see 'mseal "
+			     "--help')\n"));
+	run_mseal(&r, NULL, "--bogus", NULL);
+	CHECK(r.status == 2);
+	CHECK(!strcmp(
+		r.err,
+		"mseal: unknown option '--bogus' (see 'mseal --help')\n"));
 	run_mseal(&r, NULL, "probe", "--bogus");
 	CHECK(r.status == 2);
-	CHECK(strstr(r.err, "mseal: probe: unknown option '--bogus'\n"));
+	CHECK(!strcmp(r.err, "mseal: probe: unknown option '--bogus' (see "
+			     "'mseal probe --help')\n"));
+	run_mseal(&r, NULL, "probe", "-jx");
+	CHECK(r.status == 2);
+	CHECK(!strcmp(r.err, "mseal: probe: unknown option '-x' (see "
+			     "'mseal probe --help')\n"));
+	run_mseal(&r, NULL, "probe", "extra");
+	CHECK(r.status == 2 && strstr(r.err, "unexpected argument 'extra'"));
+	run_mseal(&r, NULL, "probe", "--json=yes");
+	CHECK(r.status == 2 &&
+	      strstr(r.err, "option '--json' takes no value") && !r.out[0]);
 	/* Controls */
 	run_mseal(&r, NULL, "--help", NULL);
 	CHECK(r.status == 0 && strstr(r.out, "usage: mseal") && !r.err[0]);
@@ -199,4 +216,73 @@ TEST_ONCE(tool_write_error_exits_1)
 	/* Control: the same command to the pipe works. */
 	run_tool(&r, argv, NULL);
 	CHECK(r.status == 0 && r.out[0]);
+}
+
+/* Every subcommand: --help and --version on stdout, exit 0. */
+TEST_ONCE(tool_help_and_version_everywhere)
+{
+	static const char *const cmds[] = { NULL, "probe", "run", "maps" };
+	struct tool_run r;
+	char want[64];
+	size_t i;
+
+	snprintf(want, sizeof(want), "mseal %d.%d.%d\n", LIBMSEAL_VERSION_MAJOR,
+		 LIBMSEAL_VERSION_MINOR, LIBMSEAL_VERSION_PATCH);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		const char *c = cmds[i];
+
+		run_mseal(&r, NULL, c ? c : "--help", c ? "--help" : NULL);
+		CHECK(r.status == 0 && !r.err[0]);
+		CHECK(strncmp(r.out, "usage: mseal", 12) == 0);
+		run_mseal(&r, NULL, c ? c : "-h", c ? "-h" : NULL);
+		CHECK(r.status == 0 && strncmp(r.out, "usage: mseal", 12) == 0);
+		run_mseal(&r, NULL, c ? c : "--version",
+			  c ? "--version" : NULL);
+		CHECK(r.status == 0 && !r.err[0] && !strcmp(r.out, want));
+		run_mseal(&r, NULL, c ? c : "-V", c ? "-V" : NULL);
+		CHECK(r.status == 0 && !strcmp(r.out, want));
+	}
+}
+
+/* A full disk on stdout is an error, for --help too. */
+TEST_ONCE(tool_help_to_full_disk_exits_1)
+{
+	static const char *const cmds[] = { NULL, "probe", "run", "maps" };
+	struct tool_run r;
+	size_t i;
+
+	if (access("/dev/full", W_OK))
+		SKIP("no /dev/full");
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		char *argv[] = { "mseal",
+				 (char *)(cmds[i] ? cmds[i] : "--help"),
+				 cmds[i] ? "--help" : NULL, NULL };
+
+		run_tool(&r, argv, stdout_to_full);
+		CHECK(r.status == 1);
+		CHECK(!strcmp(r.err, "mseal: cannot write output: No space "
+				     "left on device\n"));
+		argv[cmds[i] ? 2 : 1] = "--version";
+		run_tool(&r, argv, stdout_to_full);
+		CHECK(r.status == 1);
+		/* Control: the same command to the pipe. */
+		run_tool(&r, argv, NULL);
+		CHECK(r.status == 0 && r.out[0]);
+	}
+}
+
+TEST_ONCE(tool_probe_conflicting_options)
+{
+	char *argv[] = { "mseal", "probe", "--json", "--dump-filter", NULL };
+	struct tool_run r;
+
+	run_tool(&r, argv, NULL);
+	CHECK(r.status == 2 && !r.out[0]);
+	CHECK(!strcmp(r.err, "mseal: probe: --json and --dump-filter exclude "
+			     "each other (see 'mseal probe --help')\n"));
+	/* Controls: each alone, and -j for --json. */
+	run_mseal(&r, NULL, "probe", "--dump-filter");
+	CHECK(r.status == 0 && r.out[0] == '#');
+	run_mseal(&r, NULL, "probe", "-j");
+	CHECK(r.status == 0 && r.out[0] == '{');
 }

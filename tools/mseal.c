@@ -5,6 +5,7 @@
  * (maps.c) shows which mappings of a process are sealed.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,21 +16,21 @@
 #include "bpf_dump.h"
 #include "filter.h"
 #include "internal.h"
-#include "maps.h"
 #include "tool.h"
 
-static void usage(FILE *f)
+static void usage(void)
 {
-	fprintf(f, "usage: mseal probe [--json | --dump-filter]\n"
-		   "       mseal run [OPTIONS] [--] PROGRAM [ARGS...]\n"
-		   "       mseal maps [OPTIONS] PID... | --all | --self\n"
-		   "       mseal --help | --version\n"
-		   "\n"
-		   "  probe    print what this kernel and process can seal\n"
-		   "  run      run PROGRAM with its start-up image sealed\n"
-		   "  maps     show which mappings of a process are sealed\n"
-		   "\n"
-		   "See mseal(1).\n");
+	printf("usage: mseal probe [--json | --dump-filter]\n"
+	       "       mseal run [OPTIONS] [--] PROGRAM [ARGS...]\n"
+	       "       mseal maps [OPTIONS] PID... | --all | --self\n"
+	       "       mseal COMMAND --help | --version\n"
+	       "       mseal --help | --version\n"
+	       "\n"
+	       "  probe    print what this kernel and process can seal\n"
+	       "  run      run PROGRAM with its start-up image sealed\n"
+	       "  maps     show which mappings of a process are sealed\n"
+	       "\n"
+	       "See mseal(1).\n");
 }
 
 /* One row per feature bit: the human label and the JSON key. */
@@ -246,6 +247,31 @@ static int dump_filter(void)
 	return 0;
 }
 
+static void probe_usage(void)
+{
+	printf("usage: mseal probe [--json | --dump-filter]\n"
+	       "\n"
+	       "Prints what this kernel and process can seal.\n"
+	       "\n"
+	       "  -j, --json         JSON output\n"
+	       "      --dump-filter  the seccomp filter MSEAL_ALL would install\n"
+	       "                     on this process's read-only file mappings\n"
+	       "  -h, --help         this text\n"
+	       "  -V, --version      the version\n"
+	       "\n"
+	       "See mseal-probe(1).\n");
+}
+
+enum { OPT_DUMP_FILTER = 256 };
+
+static const struct option probe_options[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "dump-filter", no_argument, NULL, OPT_DUMP_FILTER },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
 static int cmd_probe(int argc, char **argv)
 {
 	struct mseal_features f;
@@ -254,31 +280,38 @@ static int cmd_probe(int argc, char **argv)
 	struct env_info e = { secure_getenv("MSEAL_BACKEND"),
 			      secure_getenv("MSEAL_REFUSE"), true, true };
 	bool json = false, dump = false;
-	int i, rc;
+	int opt, rc;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0) {
+	while ((opt = getopt_long(argc, argv, ":jhV", probe_options, NULL)) !=
+	       -1) {
+		switch (opt) {
+		case 'j':
 			json = true;
-		} else if (strcmp(argv[i], "--dump-filter") == 0) {
+			break;
+		case OPT_DUMP_FILTER:
 			dump = true;
-		} else if (strcmp(argv[i], "--help") == 0) {
-			usage(stdout);
-			return 0;
-		} else {
-			fprintf(stderr, "mseal: probe: unknown option '%s'\n",
-				argv[i]);
-			usage(stderr);
-			return EXIT_USAGE;
+			break;
+		case 'h':
+			probe_usage();
+			return tool_finish_stdout();
+		case 'V':
+			return tool_version();
+		default:
+			return tool_getopt_error("probe", EXIT_USAGE, argv, opt,
+						 probe_options);
 		}
 	}
+	if (optind < argc)
+		return tool_usage_error("probe", EXIT_USAGE,
+					"unexpected argument '%s'",
+					argv[optind]);
+	if (json && dump)
+		return tool_usage_error("probe", EXIT_USAGE,
+					"--json and --dump-filter exclude "
+					"each other");
 	if (dump) {
 		rc = dump_filter();
-		if (!rc && (fflush(stdout) != 0 || ferror(stdout))) {
-			fprintf(stderr, "mseal: cannot write output: %s\n",
-				strerror(errno));
-			rc = 1;
-		}
-		return rc;
+		return rc ? rc : tool_finish_stdout();
 	}
 	rc = mseal_probe(&f);
 	if (rc && rc != -EINVAL) {
@@ -292,11 +325,8 @@ static int cmd_probe(int argc, char **argv)
 		print_json(&f, &e);
 	else
 		print_human(&f, &e);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "mseal: cannot write output: %s\n",
-			strerror(errno));
+	if (tool_finish_stdout())
 		return 1;
-	}
 	if (rc) {
 		fprintf(stderr, "mseal: %s\n", msl_env_error());
 		return 1;
@@ -304,28 +334,47 @@ static int cmd_probe(int argc, char **argv)
 	return 0;
 }
 
+static const struct option main_options[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
 int main(int argc, char **argv)
 {
-	if (argc < 2) {
-		usage(stderr);
+	int opt;
+
+	opterr = 0;
+	/* "+": the options before the command are mseal's own. */
+	while ((opt = getopt_long(argc, argv, "+:hV", main_options, NULL)) !=
+	       -1) {
+		switch (opt) {
+		case 'h':
+			usage();
+			return tool_finish_stdout();
+		case 'V':
+			return tool_version();
+		default:
+			return tool_getopt_error(NULL, EXIT_USAGE, argv, opt,
+						 main_options);
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "mseal: no command given (see 'mseal "
+				"--help')\n");
 		return EXIT_USAGE;
 	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		usage(stdout);
-		return 0;
-	}
-	if (strcmp(argv[1], "--version") == 0) {
-		printf("mseal %d.%d.%d\n", LIBMSEAL_VERSION_MAJOR,
-		       LIBMSEAL_VERSION_MINOR, LIBMSEAL_VERSION_PATCH);
-		return 0;
-	}
-	if (strcmp(argv[1], "probe") == 0)
-		return cmd_probe(argc - 1, argv + 1);
-	if (strcmp(argv[1], "run") == 0)
-		return cmd_run(argc - 1, argv + 1);
-	if (strcmp(argv[1], "maps") == 0)
-		return cmd_maps(argc - 1, argv + 1);
-	fprintf(stderr, "mseal: unknown command '%s'\n", argv[1]);
-	usage(stderr);
+	argc -= optind;
+	argv += optind;
+	/* Each command parses its own options from argv[1] on. */
+	optind = 0;
+	if (strcmp(argv[0], "probe") == 0)
+		return cmd_probe(argc, argv);
+	if (strcmp(argv[0], "run") == 0)
+		return cmd_run(argc, argv);
+	if (strcmp(argv[0], "maps") == 0)
+		return cmd_maps(argc, argv);
+	fprintf(stderr, "mseal: unknown command '%s' (see 'mseal --help')\n",
+		argv[0]);
 	return EXIT_USAGE;
 }

@@ -11,6 +11,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -31,28 +32,29 @@
 #define MSEAL_PRELOAD_DEFAULT "/usr/local/lib/" PRELOAD_NAME
 #endif
 
-static void run_usage(FILE *f)
+static void run_usage(void)
 {
-	fprintf(f,
-		"usage: mseal run [OPTIONS] [--] PROGRAM [ARGS...]\n"
-		"\n"
-		"Runs PROGRAM with its text, read-only data and RELRO sealed.\n"
-		"\n"
-		"  --backend auto|native|seccomp  the backend (MSEAL_BACKEND)\n"
-		"  --seal LIST        what to seal: text,rodata,relro,data,stack,\n"
-		"                     vdso, default (text,rodata,relro) or all\n"
-		"  --dlopen POLICY    dlopen'd objects: nodelete (default), pin, "
-		"off\n"
-		"  --report[=FILE]    print what was sealed (stderr or FILE)\n"
-		"  --json             the report as JSON Lines\n"
-		"  --dry-run          print the plan, seal nothing\n"
-		"  --no-inherit       do not seal programs PROGRAM executes\n"
-		"  --best-effort      run unsealed when sealing is impossible\n"
-		"  --help             this text\n"
-		"\n"
-		"Exit status: PROGRAM's, or 125 (mseal failed), 126 (cannot "
-		"run), 127 (not found).\n"
-		"See mseal-run(1).\n");
+	printf("usage: mseal run [OPTIONS] [--] PROGRAM [ARGS...]\n"
+	       "\n"
+	       "Runs PROGRAM with its text, read-only data and RELRO sealed.\n"
+	       "\n"
+	       "  --backend auto|native|seccomp  the backend (MSEAL_BACKEND)\n"
+	       "  --seal LIST        what to seal: text,rodata,relro,data,stack,\n"
+	       "                     system, default (text,rodata,relro) or "
+	       "all\n"
+	       "  --dlopen POLICY    dlopen'd objects: nodelete (default), pin, "
+	       "off\n"
+	       "  --report[=FILE]    print what was sealed (stderr or FILE)\n"
+	       "  --json             the report as JSON Lines\n"
+	       "  --dry-run          print the plan, seal nothing\n"
+	       "  --no-inherit       do not seal programs PROGRAM executes\n"
+	       "  --best-effort      run unsealed when sealing is impossible\n"
+	       "  -h, --help         this text\n"
+	       "  -V, --version      the version\n"
+	       "\n"
+	       "Exit status: PROGRAM's, or 125 (mseal failed), 126 (cannot "
+	       "run), 127 (not found).\n"
+	       "See mseal-run(1).\n");
 }
 
 __attribute__((format(printf, 1, 2))) static int fail(const char *fmt, ...)
@@ -306,53 +308,58 @@ static int set_env(const char *name, const char *value)
 	return fail("cannot set %s: %s", name, strerror(errno));
 }
 
-/* An option with a value: "--name VALUE" or "--name=VALUE". */
-static const char *opt_value(int argc, char **argv, int *i, const char *name)
-{
-	size_t n = strlen(name);
+enum {
+	OPT_BACKEND = 256,
+	OPT_SEAL,
+	OPT_DLOPEN,
+	OPT_REPORT,
+	OPT_JSON,
+	OPT_DRY_RUN,
+	OPT_NO_INHERIT,
+	OPT_BEST_EFFORT,
+};
 
-	if (strncmp(argv[*i], name, n))
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n] == '\0') {
-		if (*i + 1 >= argc) {
-			fail("run: option '%s' needs a value", name);
-			exit(EXIT_RUN_FAILED);
-		}
-		return argv[++*i];
-	}
-	return NULL;
-}
+static const struct option run_options[] = {
+	{ "backend", required_argument, NULL, OPT_BACKEND },
+	{ "seal", required_argument, NULL, OPT_SEAL },
+	{ "dlopen", required_argument, NULL, OPT_DLOPEN },
+	{ "report", optional_argument, NULL, OPT_REPORT },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "no-inherit", no_argument, NULL, OPT_NO_INHERIT },
+	{ "best-effort", no_argument, NULL, OPT_BEST_EFFORT },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
 
 int cmd_run(int argc, char **argv)
 {
 	const char *backend = NULL, *seal = NULL, *dlopen_policy = NULL;
-	const char *report = NULL, *v;
+	const char *report = NULL;
 	bool json = false, dry_run = false, no_inherit = false;
 	bool best_effort = false;
 	char preload[PATH_MAX], prog[PATH_MAX + 256], report_abs[PATH_MAX * 2];
 	struct elf_id want = { 0, 0 };
 	Elf64_Ehdr eh;
-	int i, rc, fd;
+	int i, rc, fd, opt;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
+	/* "+": the first word that is not an option is PROGRAM; what
+	 * follows it is PROGRAM's. */
+	while ((opt = getopt_long(argc, argv, "+:hV", run_options, NULL)) !=
+	       -1) {
+		const char *v = optarg;
 
-		if (!strcmp(a, "--")) {
-			i++;
-			break;
-		}
-		if (a[0] != '-' || !a[1])
-			break;
-		if ((v = opt_value(argc, argv, &i, "--backend"))) {
+		switch (opt) {
+		case OPT_BACKEND:
 			if (strcmp(v, "auto") && strcmp(v, "native") &&
 			    strcmp(v, "seccomp"))
 				return fail("run: unknown backend '%s' (use "
 					    "auto, native or seccomp)",
 					    v);
 			backend = v;
-		} else if ((v = opt_value(argc, argv, &i, "--seal"))) {
+			break;
+		case OPT_SEAL: {
 			unsigned int set;
 			const char *bad;
 			size_t badlen;
@@ -362,45 +369,54 @@ int cmd_run(int argc, char **argv)
 				snprintf(word, sizeof(word), "%.*s",
 					 (int)badlen, bad);
 				return fail("run: unknown seal class '%s' (use "
-					    "text, rodata, relro, data, stack, "
-					    "vdso, default or all)",
-					    word);
+					    "%s)",
+					    word, MSL_RUN_SEAL_WORDS);
 			}
 			seal = v;
-		} else if ((v = opt_value(argc, argv, &i, "--dlopen"))) {
+			break;
+		}
+		case OPT_DLOPEN:
 			if (msl_run_parse_dlopen(v) < 0)
 				return fail("run: unknown dlopen policy '%s' "
 					    "(use nodelete, pin or off)",
 					    v);
 			dlopen_policy = v;
-		} else if (!strcmp(a, "--report")) {
-			report = "stderr";
-		} else if (!strncmp(a, "--report=", 9)) {
-			report = a + 9;
+			break;
+		case OPT_REPORT:
+			report = v ? v : "stderr";
 			if (!*report)
 				return fail("run: --report= needs a file name");
-		} else if (!strcmp(a, "--json")) {
+			break;
+		case OPT_JSON:
 			json = true;
-		} else if (!strcmp(a, "--dry-run")) {
+			break;
+		case OPT_DRY_RUN:
 			dry_run = true;
-		} else if (!strcmp(a, "--no-inherit")) {
+			break;
+		case OPT_NO_INHERIT:
 			no_inherit = true;
-		} else if (!strcmp(a, "--best-effort")) {
+			break;
+		case OPT_BEST_EFFORT:
 			best_effort = true;
-		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			run_usage(stdout);
-			return fflush(stdout) ? EXIT_RUN_FAILED : 0;
-		} else {
-			fail("run: unknown option '%s'", a);
-			run_usage(stderr);
-			return EXIT_RUN_FAILED;
+			break;
+		case 'h':
+			run_usage();
+			return tool_finish_stdout();
+		case 'V':
+			return tool_version();
+		default:
+			return tool_getopt_error("run", EXIT_RUN_FAILED, argv,
+						 opt, run_options);
 		}
 	}
-	if (i >= argc) {
-		fail("run: missing PROGRAM");
-		run_usage(stderr);
-		return EXIT_RUN_FAILED;
-	}
+	i = optind;
+	if (i >= argc)
+		return tool_usage_error("run", EXIT_RUN_FAILED,
+					"missing PROGRAM");
+	if (json && !report && !dry_run)
+		return tool_usage_error("run", EXIT_RUN_FAILED,
+					"--json formats the report: give "
+					"--report or --dry-run too");
 
 	rc = tool_find_preload(preload, sizeof(preload));
 	if (rc)

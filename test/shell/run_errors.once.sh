@@ -37,23 +37,23 @@ expect_line "$err" "mseal: $TMPDIR/dir: Permission denied"
 # 125: usage errors.
 run "$MSEAL" run
 expect_rc 125 "no PROGRAM"
-expect_line "$err" "mseal: run: missing PROGRAM"
-expect_text "$err" "usage: mseal run"
+expect_line "$err" "mseal: run: missing PROGRAM (see 'mseal run --help')"
+[ "$(wc -l <"$err")" = 1 ] || fail "a usage error is one line"
 run "$MSEAL" run --frob true
 expect_rc 125 "unknown option"
-expect_line "$err" "mseal: run: unknown option '--frob'"
+expect_line "$err" "mseal: run: unknown option '--frob' (see 'mseal run --help')"
 run "$MSEAL" run --backend bogus true
 expect_rc 125 "bad backend"
 expect_line "$err" "mseal: run: unknown backend 'bogus' (use auto, native or seccomp)"
 run "$MSEAL" run --seal text,bogus true
 expect_rc 125 "bad seal class"
-expect_line "$err" "mseal: run: unknown seal class 'bogus' (use text, rodata, relro, data, stack, vdso, default or all)"
+expect_line "$err" "mseal: run: unknown seal class 'bogus' (use text, rodata, relro, data, stack, system, default or all)"
 run "$MSEAL" run --dlopen=never true
 expect_rc 125 "bad dlopen policy"
 expect_line "$err" "mseal: run: unknown dlopen policy 'never' (use nodelete, pin or off)"
 run "$MSEAL" run --seal
 expect_rc 125 "option without value"
-expect_line "$err" "mseal: run: option '--seal' needs a value"
+expect_line "$err" "mseal: run: option '--seal' needs a value (see 'mseal run --help')"
 run "$MSEAL" run --report= true
 expect_rc 125 "empty report file"
 expect_line "$err" "mseal: run: --report= needs a file name"
@@ -63,6 +63,34 @@ expect_line "$err" "mseal: cannot open report file $TMPDIR/no/such/dir: No such 
 run "$MSEAL" run --help
 expect_rc 0 "--help"
 expect_text "$out" "usage: mseal run"
+[ ! -s "$err" ] || fail "--help wrote to stderr"
+# Options as getopt_long reads them, and the conflicts refused.
+run "$MSEAL" run --json true
+expect_rc 125 "--json without --report"
+expect_line "$err" "mseal: run: --json formats the report: give --report or --dry-run too (see 'mseal run --help')"
+run "$MSEAL" run --dry-run=1 true
+expect_rc 125 "value to a flag"
+expect_line "$err" "mseal: run: option '--dry-run' takes no value (see 'mseal run --help')"
+run "$MSEAL" run -x true
+expect_rc 125 "unknown short option"
+expect_line "$err" "mseal: run: unknown option '-x' (see 'mseal run --help')"
+run "$MSEAL" run --version
+expect_rc 0 "--version"
+expect_text "$out" "mseal "
+# After PROGRAM, the options are PROGRAM's.
+run "$MSEAL" run sh -c 'echo "$0"' --json
+expect_rc 0 "options after PROGRAM"
+expect_line "$out" "--json"
+# Older spellings of the classes: code and vdso.
+run "$MSEAL" run --dry-run --seal code,vdso true
+expect_rc 0 "--seal code,vdso"
+expect_text "$err" "  text "
+expect_text "$err" "  system "
+# A write error on stdout: exit 1.
+status=0
+"$MSEAL" run --help >/dev/full 2>"$err" || status=$?
+[ "$status" = 1 ] || fail "run --help >/dev/full: status $status"
+expect_line "$err" "mseal: cannot write output: No space left on device"
 
 # 125: the preload cannot be found.
 run env MSEAL_PRELOAD="$TMPDIR/nope.so" "$MSEAL" run true
@@ -127,7 +155,7 @@ expect_rc 4 "sealing fails, best effort"
 [ ! -s "$err" ] || fail "best effort printed something"
 run env MSEAL_RUN_SEAL=bogus LD_PRELOAD="$PRELOAD" sh -c 'exit 4'
 expect_rc 125 "bad MSEAL_RUN_SEAL"
-expect_line "$err" "mseal: MSEAL_RUN_SEAL: unknown class 'bogus' (use text, rodata, relro, data, stack, vdso, default, all)"
+expect_line "$err" "mseal: MSEAL_RUN_SEAL: unknown class 'bogus' (use text, rodata, relro, data, stack, system, default or all)"
 run env MSEAL_RUN_DLOPEN=bogus LD_PRELOAD="$PRELOAD" sh -c 'exit 4'
 expect_rc 125 "bad MSEAL_RUN_DLOPEN"
 expect_line "$err" "mseal: MSEAL_RUN_DLOPEN: unknown policy 'bogus' (use nodelete, pin or off)"
