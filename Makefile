@@ -238,11 +238,13 @@ fuzz: $(FUZZ_BIN)
 # libFuzzer target for mseal maps: parser, rows and the three writers.
 FUZZ_TOOL_BIN := $(B)/fuzz/fuzz-maps-tool
 $(FUZZ_TOOL_BIN): fuzz/fuzz_maps_tool.c tools/maps.c tools/maps_out.c \
+		tools/maps_model.c tools/tool.c \
 		tools/maps.h $(LIB_SRCS) src/internal.h include/mseal.h
 	@mkdir -p $(@D)
 	$(Q)clang $(BASEFLAGS) -g -O1 -Isrc -Itools \
 		-fsanitize=fuzzer,address,undefined -o $@ \
-		fuzz/fuzz_maps_tool.c tools/maps_out.c $(LIB_SRCS)
+		fuzz/fuzz_maps_tool.c tools/maps_out.c tools/maps_model.c \
+		tools/tool.c $(LIB_SRCS)
 
 fuzz-tool: $(FUZZ_TOOL_BIN)
 	$(Q)mkdir -p $(B)/fuzz/corpus-tool

@@ -2,9 +2,10 @@
 /*
  * libFuzzer target for mseal maps: smaps text from any process, with any
  * bytes in its paths, goes through the parser into the tool's rows and out
- * through the table, JSON and CSV writers; the tail of the input is also a
- * PID and a --check list.  It includes tools/maps.c to reach its static
- * functions.  Built by `make fuzz-tool` (clang).
+ * through every writer (the table, its columns with --raw, JSON, CSV and
+ * the Prometheus exposition); the head of the input is also a PID, a
+ * --check list and an --output column list.  It includes tools/maps.c to
+ * reach its static functions.  Built by `make fuzz-tool` (clang).
  */
 #include <stdio.h>
 
@@ -19,6 +20,9 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	static struct msl_maps_parser parser;
 	static bool quiet;
 	struct maps_opts o = { .format = FORMAT_TABLE };
+	const char *bad;
+	size_t badlen;
+	int ncols;
 	char arg[64];
 	size_t n, i;
 	unsigned int check;
@@ -48,8 +52,15 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	}
 	if (parse_pid(arg, &pid) != ok || (ok && pid != v))
 		abort();
-	if (parse_check(arg, &check) && (check == 0 || check >= 1u << NCOUNTED))
+	if (maps_parse_classes(arg, &check) &&
+	    (check == 0 || check >= 1u << NCOUNTED))
 		abort();
+	ncols = maps_parse_columns(arg, o.columns, MAX_COLUMNS, &bad, &badlen);
+	if (ncols > MAX_COLUMNS || (ncols < 0 && bad + badlen > arg + n))
+		abort();
+	for (f = 0; f < ncols; f++)
+		if (o.columns[f] >= NCOLUMN)
+			abort();
 	if (n < size)
 		n++;
 	data += n;
@@ -67,20 +78,41 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	if (msl_maps_feed(&parser, (const char *)data, size) ||
 	    msl_maps_finish(&parser))
 		return 0;
-	count(&proc);
+	maps_count(&proc);
 	for (i = 0; i < proc.nrows; i++)
 		if (proc.rows[i].cls >= NCLASS ||
 		    proc.rows[i].path >= proc.paths_len)
 			abort();
-	if (maps_percent(&proc, CLASS_CODE) > 100)
+	if (maps_percent(&proc, CLASS_TEXT) > 100)
 		abort();
-	for (f = FORMAT_TABLE; f <= FORMAT_CSV; f++) {
+	if (ncols <= 0) {
+		memcpy(o.columns,
+		       (unsigned char[]){ COL_PID, COL_COMMAND, COL_PATH,
+					  COL_SEALED },
+		       4);
+		ncols = 4;
+	}
+	o.ncolumns = (size_t)ncols;
+	for (f = FORMAT_TABLE; f <= FORMAT_PROMETHEUS; f++) {
 		o.format = (enum maps_format)f;
 		o.summary = false;
 		o.color = f == FORMAT_TABLE;
-		maps_out_begin(&o);
+		if (maps_out_begin(&o))
+			abort();
 		maps_out_proc(&o, &proc);
 		o.summary = true;
+		maps_out_proc(&o, &proc);
+		if (maps_out_end(&o, NULL, 0))
+			abort();
+	}
+	/* The table as columns, padded and --raw. */
+	o.format = FORMAT_TABLE;
+	o.summary = false;
+	o.columns_mode = true;
+	for (f = 0; f < 2; f++) {
+		o.raw = f;
+		o.bytes = f;
+		maps_out_begin(&o);
 		maps_out_proc(&o, &proc);
 		maps_out_end(&o, NULL, 0);
 	}

@@ -137,9 +137,9 @@ TEST(maps_reports_a_childs_seals)
 
 	/* Every code mapping is sealed, the writable ones are not. */
 	run_tool(r, (char *[]){ "mseal", "maps", "-s", pidbuf, NULL }, NULL);
-	snprintf(line, sizeof(line), "sealed: code %d/%d,", ncode, ncode);
+	snprintf(line, sizeof(line), "sealed: text %d/%d,", ncode, ncode);
 	CHECK(r->status == 0 && strstr(r->out, line));
-	CHECK(strstr(r->out, "(code sealed: 100%, rodata "));
+	CHECK(strstr(r->out, "(text sealed: 100%, rodata "));
 	run_tool(r, (char *[]){ "mseal", "maps", "--check", pidbuf, NULL },
 		 NULL);
 	CHECK(r->status == 0);

@@ -13,56 +13,56 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <getopt.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
 #include "maps.h"
 #include "record.h"
+#include "tool.h"
 
-const char *const maps_class_names[NCLASS] = {
-	[CLASS_CODE] = "code",	   [CLASS_RODATA] = "rodata",
-	[CLASS_RELRO] = "relro",   [CLASS_WRITABLE] = "writable",
-	[CLASS_JIT] = "jit",	   [CLASS_NOACCESS] = "no-access",
-	[CLASS_SYSTEM] = "system", [CLASS_VSYSCALL] = "vsyscall",
-};
-
-static void maps_usage(FILE *f)
+static void maps_usage(void)
 {
-	fprintf(f,
-		"usage: mseal maps [OPTIONS] PID...\n"
-		"       mseal maps [OPTIONS] --all | --self\n"
-		"\n"
-		"  -a, --all            every process this user may read\n"
-		"      --self           the mseal process itself\n"
-		"  -s, --summary        one summary line per process\n"
-		"      --json           JSON output\n"
-		"      --csv            CSV output (RFC 4180 quoting)\n"
-		"      --color[=WHEN]   auto (default), always or never\n"
-		"      --check[=LIST]   exit 3 unless the classes in LIST are\n"
-		"                       fully sealed (default: code)\n"
-		"  -h, --help           this text\n"
-		"\n"
-		"See mseal-maps(1).\n");
-}
-
-static int usage_error(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-/* One line on stderr, exit status 2. */
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("mseal: maps: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs(" (see 'mseal maps --help')\n", stderr);
-	return EXIT_USAGE;
+	printf("usage: mseal maps [OPTIONS] PID...\n"
+	       "       mseal maps [OPTIONS] --all | --self | --command NAME\n"
+	       "\n"
+	       "Shows which mappings of a process are sealed.\n"
+	       "\n"
+	       "  -a, --all              every process this user may read\n"
+	       "      --self             the mseal process itself\n"
+	       "  -c, --command NAME     the processes named NAME (as in\n"
+	       "                         /proc/PID/comm; may be repeated)\n"
+	       "  -s, --summary          one summary line per process\n"
+	       "  -J, --json             JSON output\n"
+	       "      --csv              CSV output (RFC 4180 quoting)\n"
+	       "      --format FORMAT    table (default), json, csv or "
+	       "prometheus\n"
+	       "      --output-file PATH write to PATH.tmp, then rename it to "
+	       "PATH\n"
+	       "  -o, --output LIST      the table's columns: PID, COMMAND, "
+	       "START,\n"
+	       "                         END, SIZE, PERM, SEALED, CLASS, "
+	       "OFFSET,\n"
+	       "                         INODE, PATH\n"
+	       "  -n, --noheadings       no heading line\n"
+	       "  -r, --raw              fields separated by one space\n"
+	       "  -b, --bytes            SIZE in bytes\n"
+	       "      --color[=WHEN]     auto (default), always or never\n"
+	       "      --check[=LIST]     exit 3 unless the classes in LIST are\n"
+	       "                         fully sealed (default: text; image,\n"
+	       "                         all or text,rodata,relro,writable,jit,\n"
+	       "                         no-access,system)\n"
+	       "      --strict           exit 1 when a process cannot be read\n"
+	       "  -h, --help             this text\n"
+	       "  -V, --version          the version\n"
+	       "\n"
+	       "See mseal-maps(1).\n");
 }
 
 /* A PID: decimal digits only, 1 to INT_MAX. */
@@ -83,77 +83,6 @@ static bool parse_pid(const char *s, pid_t *out)
 		return false;
 	*out = (pid_t)v;
 	return true;
-}
-
-/* "code,relro" -> class bits; "image" is code, rodata and relro. */
-static bool parse_check(const char *s, unsigned int *out)
-{
-	unsigned int bits = 0;
-
-	while (*s) {
-		size_t n = strcspn(s, ","), i;
-		bool found = false;
-
-		if (n == 5 && strncmp(s, "image", 5) == 0) {
-			bits |= VERDICT_CLASSES;
-			found = true;
-		}
-		for (i = 0; i < NCOUNTED && !found; i++) {
-			if (strlen(maps_class_names[i]) == n &&
-			    strncmp(s, maps_class_names[i], n) == 0) {
-				bits |= 1u << i;
-				found = true;
-			}
-		}
-		if (!found)
-			return false;
-		s += n;
-		if (*s == ',' && *++s == '\0')
-			return false;
-	}
-	*out = bits;
-	return bits != 0;
-}
-
-static bool is_system_mapping(const char *path)
-{
-	static const char *const names[] = { "[vdso]",	      "[vvar]",
-					     "[vvar_vclock]", "[uprobes]",
-					     "[sigpage]",     "[vectors]" };
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(path, names[i]) == 0)
-			return true;
-	return false;
-}
-
-/*
- * RELRO: ld.so maps the data segment writable, relocates, then makes its
- * PT_GNU_RELRO part read-only.  The kernel marks private writable mappings
- * as accounted ("ac") when they are made and keeps the mark when mprotect
- * drops the write bit, so a read-only private file mapping that carries it
- * was data once.  A plain read-only segment (rodata) never has it.
- */
-static enum maps_class classify(const struct msl_vma *v)
-{
-	unsigned int perm =
-		v->flags & (MSL_VMA_READ | MSL_VMA_WRITE | MSL_VMA_EXEC);
-
-	if (!msl_vma_is_real(v))
-		return CLASS_VSYSCALL;
-	if (v->inode == 0 && is_system_mapping(v->path))
-		return CLASS_SYSTEM;
-	if (perm == 0)
-		return CLASS_NOACCESS;
-	if (perm & MSL_VMA_EXEC)
-		return v->inode ? CLASS_CODE : CLASS_JIT;
-	if (perm & MSL_VMA_WRITE)
-		return CLASS_WRITABLE;
-	if (v->inode && !(v->flags & MSL_VMA_SHARED) &&
-	    (v->flags & MSL_VMA_ACCOUNTED))
-		return CLASS_RELRO;
-	return CLASS_RODATA;
 }
 
 static bool grow(void **buf, size_t *cap, size_t need, size_t elem)
@@ -191,7 +120,7 @@ static int add_row(const struct msl_vma *v, void *arg)
 	r->flags = v->flags;
 	r->seals = (v->flags & MSL_VMA_SEALED) ? MSEAL_ALL : 0;
 	r->by_record = false;
-	r->cls = classify(v);
+	r->cls = maps_classify(v);
 	r->path = 0; /* paths[0] is always "" */
 	if (!p->keep_paths || !v->path[0])
 		return 0;
@@ -344,54 +273,6 @@ static void add_record_view(struct maps_proc *p)
 	msl_record_free(&rec);
 }
 
-static void count(struct maps_proc *p)
-{
-	size_t i;
-
-	for (i = 0; i < p->nrows; i++) {
-		const struct maps_row *r = &p->rows[i];
-
-		if (r->cls == CLASS_VSYSCALL)
-			continue;
-		p->total[r->cls]++;
-		if (r->seals == MSEAL_ALL)
-			p->sealed[r->cls]++;
-	}
-}
-
-int maps_percent(const struct maps_proc *p, enum maps_class c)
-{
-	if (!p->total[c])
-		return -1;
-	return (int)((unsigned long long)p->sealed[c] * 100 / p->total[c]);
-}
-
-const char *maps_verdict(const struct maps_proc *p)
-{
-	unsigned int total = 0, sealed = 0;
-	int c;
-
-	for (c = 0; c < NCOUNTED; c++) {
-		if (VERDICT_CLASSES & (1u << c)) {
-			total += p->total[c];
-			sealed += p->sealed[c];
-		}
-	}
-	if (!total)
-		return "n/a";
-	return sealed == total ? "full" : sealed ? "partial" : "none";
-}
-
-static bool check_passes(const struct maps_proc *p, unsigned int check)
-{
-	int c;
-
-	for (c = 0; c < NCOUNTED; c++)
-		if ((check & (1u << c)) && p->sealed[c] != p->total[c])
-			return false;
-	return true;
-}
-
 static int cmp_pid(const void *a, const void *b)
 {
 	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
@@ -456,99 +337,330 @@ static bool record_failure(struct maps_failure **fail, size_t *n, size_t *cap,
 	return true;
 }
 
-/*
- * Fills o, pids and *npids from the command line.  Returns 0, EXIT_USAGE
- * after its one line on stderr, or -1 when --help was answered.
- */
-static int parse_args(int argc, char **argv, struct maps_opts *o, pid_t *pids,
-		      size_t *npids)
+static int usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/* One line on stderr, exit status 2. */
+static int usage_error(const char *fmt, ...)
 {
-	const char *color = "auto";
-	bool options = true, json = false, csv = false;
-	int a;
+	char msg[512];
+	va_list ap;
 
-	for (a = 1; a < argc; a++) {
-		const char *s = argv[a];
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return tool_usage_error("maps", EXIT_USAGE, "%s", msg);
+}
 
-		if (!options || s[0] != '-' || !s[1]) {
-			if (!parse_pid(s, &pids[*npids]))
-				return usage_error("invalid PID '%s'", s);
-			(*npids)++;
-		} else if (strcmp(s, "--") == 0) {
-			options = false;
-		} else if (!strcmp(s, "-a") || !strcmp(s, "--all")) {
+/* What the command line asks beside the writers' options. */
+struct maps_args {
+	pid_t *pids;
+	size_t npids;
+	const char **names; /* --command */
+	size_t nnames;
+	bool strict;
+	const char *output_file;
+};
+
+enum {
+	OPT_SELF = 256,
+	OPT_CSV,
+	OPT_FORMAT,
+	OPT_OUTPUT_FILE,
+	OPT_COLOR,
+	OPT_CHECK,
+	OPT_STRICT,
+};
+
+static const struct option maps_options[] = {
+	{ "all", no_argument, NULL, 'a' },
+	{ "self", no_argument, NULL, OPT_SELF },
+	{ "command", required_argument, NULL, 'c' },
+	{ "summary", no_argument, NULL, 's' },
+	{ "json", no_argument, NULL, 'J' },
+	{ "csv", no_argument, NULL, OPT_CSV },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "output-file", required_argument, NULL, OPT_OUTPUT_FILE },
+	{ "output", required_argument, NULL, 'o' },
+	{ "noheadings", no_argument, NULL, 'n' },
+	{ "raw", no_argument, NULL, 'r' },
+	{ "bytes", no_argument, NULL, 'b' },
+	{ "color", optional_argument, NULL, OPT_COLOR },
+	{ "check", optional_argument, NULL, OPT_CHECK },
+	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char *const format_names[] = {
+	[FORMAT_TABLE] = "table",
+	[FORMAT_JSON] = "json",
+	[FORMAT_CSV] = "csv",
+	[FORMAT_PROMETHEUS] = "prometheus",
+};
+
+/* The option that chose the format first; a different choice conflicts. */
+static int set_format(struct maps_opts *o, const char **by, const char *opt,
+		      enum maps_format f)
+{
+	if (*by && o->format != f)
+		return usage_error("%s and %s exclude each other", *by, opt);
+	*by = opt;
+	o->format = f;
+	return 0;
+}
+
+/* The columns of the table when -n or --raw come without -o. */
+static const unsigned char default_columns[] = {
+	COL_PID,  COL_COMMAND, COL_START, COL_END,  COL_SIZE,
+	COL_PERM, COL_SEALED,  COL_CLASS, COL_PATH,
+};
+
+/*
+ * Fills o and a from the command line.  Returns 0, EXIT_USAGE after its
+ * one line on stderr, or -1 with the exit status in *status when --help or
+ * --version was answered.
+ */
+static int parse_args(int argc, char **argv, struct maps_opts *o,
+		      struct maps_args *a, int *status)
+{
+	const char *color = "auto", *format_by = NULL, *table_by = NULL;
+	const char *bad;
+	size_t badlen;
+	int opt, n, rc;
+	size_t i;
+
+	while ((opt = getopt_long(argc, argv, ":ac:sJo:nrbhV", maps_options,
+				  NULL)) != -1) {
+		rc = 0;
+		switch (opt) {
+		case 'a':
 			o->all = true;
-		} else if (strcmp(s, "--self") == 0) {
+			break;
+		case OPT_SELF:
 			o->self = true;
-		} else if (!strcmp(s, "-s") || !strcmp(s, "--summary")) {
+			break;
+		case 'c':
+			if (!*optarg)
+				return usage_error("--command needs a name");
+			a->names[a->nnames++] = optarg;
+			break;
+		case 's':
 			o->summary = true;
-		} else if (strcmp(s, "--json") == 0) {
-			json = true;
-		} else if (strcmp(s, "--csv") == 0) {
-			csv = true;
-		} else if (strcmp(s, "--color") == 0) {
-			color = "always";
-		} else if (strncmp(s, "--color=", 8) == 0) {
-			color = s + 8;
-		} else if (strcmp(s, "--check") == 0) {
-			o->check = 1u << CLASS_CODE;
-		} else if (strncmp(s, "--check=", 8) == 0) {
-			if (!parse_check(s + 8, &o->check))
+			break;
+		case 'J':
+			rc = set_format(o, &format_by, "--json", FORMAT_JSON);
+			break;
+		case OPT_CSV:
+			rc = set_format(o, &format_by, "--csv", FORMAT_CSV);
+			break;
+		case OPT_FORMAT:
+			for (i = 0;
+			     i < sizeof(format_names) / sizeof(format_names[0]);
+			     i++)
+				if (strcmp(optarg, format_names[i]) == 0)
+					break;
+			if (i == sizeof(format_names) / sizeof(format_names[0]))
+				return usage_error("invalid --format '%s' (use "
+						   "table, json, csv or "
+						   "prometheus)",
+						   optarg);
+			rc = set_format(o, &format_by, "--format",
+					(enum maps_format)i);
+			break;
+		case OPT_OUTPUT_FILE:
+			if (!*optarg)
+				return usage_error("--output-file needs a "
+						   "path");
+			a->output_file = optarg;
+			break;
+		case 'o':
+			n = maps_parse_columns(optarg, o->columns, MAX_COLUMNS,
+					       &bad, &badlen);
+			if (n < 0)
+				return usage_error("invalid column '%.*s' in "
+						   "--output (use PID, "
+						   "COMMAND, START, END, SIZE, "
+						   "PERM, SEALED, CLASS, "
+						   "OFFSET, INODE or PATH)",
+						   (int)badlen, bad);
+			o->ncolumns = (size_t)n;
+			o->columns_mode = true;
+			table_by = table_by ? table_by : "--output";
+			break;
+		case 'n':
+			o->noheadings = o->columns_mode = true;
+			table_by = table_by ? table_by : "--noheadings";
+			break;
+		case 'r':
+			o->raw = o->columns_mode = true;
+			table_by = table_by ? table_by : "--raw";
+			break;
+		case 'b':
+			o->bytes = true;
+			table_by = table_by ? table_by : "--bytes";
+			break;
+		case OPT_COLOR:
+			color = optarg ? optarg : "always";
+			break;
+		case OPT_CHECK:
+			o->check = 1u << CLASS_TEXT;
+			if (optarg && !maps_parse_classes(optarg, &o->check))
 				return usage_error("invalid --check list '%s'",
-						   s + 8);
-		} else if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
-			maps_usage(stdout);
+						   optarg);
+			break;
+		case OPT_STRICT:
+			a->strict = true;
+			break;
+		case 'h':
+			maps_usage();
+			*status = tool_finish_stdout();
 			return -1;
-		} else {
-			return usage_error("unknown option '%s'", s);
+		case 'V':
+			*status = tool_version();
+			return -1;
+		default:
+			return tool_getopt_error("maps", EXIT_USAGE, argv, opt,
+						 maps_options);
 		}
+		if (rc)
+			return rc;
 	}
-	if (json && csv)
-		return usage_error("--json and --csv exclude each other");
-	o->format = json ? FORMAT_JSON : csv ? FORMAT_CSV : FORMAT_TABLE;
+	for (; optind < argc; optind++) {
+		if (!parse_pid(argv[optind], &a->pids[a->npids]))
+			return usage_error("invalid PID '%s'", argv[optind]);
+		a->npids++;
+	}
 	if (!want_color(color, &o->color))
 		return usage_error("invalid --color value '%s' (use auto, "
 				   "always or never)",
 				   color);
-	if (o->all && (o->self || *npids))
+	if (table_by && (o->format != FORMAT_TABLE || o->summary))
+		return usage_error("%s is for the table of mappings, not for "
+				   "%s",
+				   table_by,
+				   o->summary ? "--summary" : format_by);
+	if (o->columns_mode && !o->ncolumns) {
+		memcpy(o->columns, default_columns, sizeof(default_columns));
+		o->ncolumns = sizeof(default_columns);
+	}
+	if (o->raw)
+		o->color = false;
+	if (o->all && (o->self || a->npids))
 		return usage_error("--all takes no PID and no --self");
-	if (!o->all && !o->self && !*npids)
-		return usage_error("no PID given (or --all, --self)");
+	if (a->nnames && (o->self || a->npids))
+		return usage_error("--command takes no PID and no --self");
+	if (!o->all && !o->self && !a->npids && !a->nnames)
+		return usage_error("no PID given (or --all, --self, "
+				   "--command)");
+	/* --command looks at every process, as --all does. */
+	if (a->nnames)
+		o->all = true;
 	return 0;
+}
+
+/* NAME as /proc/PID/comm holds it: cut to 15 bytes by the kernel. */
+static bool name_matches(const struct maps_args *a, const char *comm)
+{
+	size_t i, n;
+
+	for (i = 0; i < a->nnames; i++) {
+		n = strlen(a->names[i]);
+		if (n > 15)
+			n = 15;
+		if (strlen(comm) == n && strncmp(comm, a->names[i], n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * --output-file: stdout goes to PATH.tmp, renamed to PATH once all of it
+ * is written, so that a reader (node_exporter's textfile collector) sees
+ * the old file or the new one, never a part.
+ */
+static int open_output_file(const char *path, char *tmp, size_t size)
+{
+	int fd;
+
+	if ((size_t)snprintf(tmp, size, "%s.tmp", path) >= size) {
+		fprintf(stderr, "mseal: maps: %s: %s\n", path,
+			strerror(ENAMETOOLONG));
+		return 1;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* Readable by the collector whatever the umask. */
+	if (fd < 0 || fchmod(fd, 0644) || dup2(fd, STDOUT_FILENO) < 0) {
+		fprintf(stderr, "mseal: maps: cannot write %s: %s\n", tmp,
+			strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
+		return 1;
+	}
+	close(fd);
+	return 0;
+}
+
+static int close_output_file(const char *path, const char *tmp)
+{
+	if (tool_finish_stdout() == 0 && fsync(STDOUT_FILENO) == 0 &&
+	    rename(tmp, path) == 0)
+		return 0;
+	fprintf(stderr, "mseal: maps: cannot write %s: %s\n", path,
+		strerror(errno));
+	unlink(tmp);
+	return 1;
 }
 
 int cmd_maps(int argc, char **argv)
 {
 	struct maps_opts o = { .format = FORMAT_TABLE };
+	struct maps_args a = { 0 };
 	struct maps_proc p = { .keep_paths = true };
 	struct maps_failure *fail = NULL;
-	size_t npids = 0, nfail = 0, fail_cap = 0, i;
+	size_t nfail = 0, fail_cap = 0, nmatched = 0, i;
 	struct mseal_features f;
 	bool failed = false, check_failed = false;
-	pid_t *pids;
-	int rc;
+	char tmp[PATH_MAX + 8];
+	int rc, status = 0;
 
-	pids = calloc((size_t)argc + 1, sizeof(*pids));
-	if (!pids) {
+	a.pids = calloc((size_t)argc + 1, sizeof(*a.pids));
+	a.names = calloc((size_t)argc + 1, sizeof(*a.names));
+	if (!a.pids || !a.names) {
 		fprintf(stderr, "mseal: maps: out of memory\n");
+		if (a.output_file)
+			unlink(tmp);
+		free(a.pids);
+		free(a.names);
 		return 1;
 	}
-	rc = parse_args(argc, argv, &o, pids, &npids);
+	rc = parse_args(argc, argv, &o, &a, &status);
 	if (rc) {
-		free(pids);
-		return rc < 0 ? 0 : rc;
+		free(a.pids);
+		free(a.names);
+		return rc < 0 ? status : rc;
 	}
 	if (o.self)
-		pids[npids++] = getpid();
+		a.pids[a.npids++] = getpid();
 	if (o.all) {
-		free(pids);
-		rc = list_processes(&pids, &npids);
+		free(a.pids);
+		rc = list_processes(&a.pids, &a.npids);
 		if (rc) {
-			free(pids);
+			free(a.pids);
+			free(a.names);
 			fprintf(stderr, "mseal: maps: cannot list /proc: %s\n",
 				strerror(-rc));
 			return 1;
 		}
+	}
+	if (a.output_file &&
+	    open_output_file(a.output_file, tmp, sizeof(tmp))) {
+		free(a.pids);
+		free(a.names);
+		return 1;
 	}
 
 	/* Still filled in when MSEAL_BACKEND is invalid: only the kernel's
@@ -562,14 +674,27 @@ int cmd_maps(int argc, char **argv)
 			"shown as the process's record claims them%s\n",
 			o.self ? " (shown for --self)" : " (try --self)");
 	o.library_view = o.self;
-	p.keep_paths = !o.summary;
+	p.keep_paths = !o.summary && o.format != FORMAT_PROMETHEUS;
 	setvbuf(stdout, NULL, _IOFBF, 64 * 1024);
-	maps_out_begin(&o);
+	if (maps_out_begin(&o)) {
+		fprintf(stderr, "mseal: maps: out of memory\n");
+		if (a.output_file)
+			unlink(tmp);
+		free(a.pids);
+		free(a.names);
+		return 1;
+	}
 
-	for (i = 0; i < npids && !ferror(stdout); i++) {
-		bool is_self = o.self && pids[i] == getpid();
+	for (i = 0; i < a.npids && !ferror(stdout); i++) {
+		bool is_self = o.self && a.pids[i] == getpid();
 
-		rc = read_process(pids[i], &p);
+		if (a.nnames) {
+			if (read_comm(a.pids[i], p.comm, sizeof(p.comm)) ||
+			    !name_matches(&a, p.comm))
+				continue;
+			nmatched++;
+		}
+		rc = read_process(a.pids[i], &p);
 		/* Kernel threads and zombies: nothing to seal. */
 		if (rc == 0 && p.nrows == 0 && o.all) {
 			o.empty++;
@@ -595,10 +720,10 @@ int cmd_maps(int argc, char **argv)
 		if (rc) {
 			if (is_gone(-rc))
 				fprintf(stderr, "mseal: no process %d\n",
-					(int)pids[i]);
+					(int)a.pids[i]);
 			else
 				fprintf(stderr, "mseal: process %d (%s): %s\n",
-					(int)pids[i], p.comm,
+					(int)a.pids[i], p.comm,
 					rc == -EPROTO ?
 						"unexpected text in smaps" :
 						strerror(-rc));
@@ -608,30 +733,39 @@ int cmd_maps(int argc, char **argv)
 		add_record_view(&p);
 		if (is_self && o.library_view)
 			add_library_view(&p);
-		count(&p);
-		if (o.check && !check_passes(&p, o.check))
+		maps_count(&p);
+		if (o.check && !maps_check_passes(&p, o.check))
 			check_failed = true;
 		maps_out_proc(&o, &p);
 	}
-	maps_out_end(&o, fail, nfail);
+	if (maps_out_end(&o, fail, nfail)) {
+		fprintf(stderr, "mseal: maps: out of memory\n");
+		failed = true;
+	}
+	if (a.nnames && !nmatched) {
+		fprintf(stderr, "mseal: maps: no process named '%s'%s\n",
+			a.names[0], a.nnames > 1 ? " or the others given" : "");
+		failed = true;
+	}
 	if (o.all && nfail) {
-		fprintf(stderr,
-			"mseal: maps: %zu process%s not readable:", nfail,
+		fprintf(stderr, "mseal: maps: %s%zu process%s not readable:",
+			a.strict ? "--strict: " : "", nfail,
 			nfail == 1 ? "" : "es");
 		for (i = 0; i < nfail; i++)
 			fprintf(stderr, "%s %d (%s)", i ? "," : "",
 				(int)fail[i].pid, fail[i].comm);
 		fputc('\n', stderr);
+		if (a.strict)
+			failed = true;
 	}
-	free(pids);
+	free(a.pids);
+	free(a.names);
 	free(fail);
 	free(p.rows);
 	free(p.paths);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "mseal: cannot write output: %s\n",
-			strerror(errno));
+	if (a.output_file ? close_output_file(a.output_file, tmp) :
+			    tool_finish_stdout())
 		return 1;
-	}
 	if (failed)
 		return 1;
 	return check_failed ? EXIT_CHECK : 0;

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mseal maps: what the scan (tools/maps.c) hands to the writers
- * (tools/maps_out.c), and the subcommand's entry point for tools/mseal.c.
+ * mseal maps: the model (tools/maps_model.c) that the scan (tools/maps.c)
+ * fills in and the writers (tools/maps_out.c) read: rows, classes, columns
+ * and the options that shape the output.  The command's entry point is in
+ * tool.h.
  */
 #ifndef MSEAL_TOOLS_MAPS_H
 #define MSEAL_TOOLS_MAPS_H
@@ -11,18 +13,17 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define EXIT_USAGE 2
 /* mseal maps --check: every process was read, but one fails the check. */
 #define EXIT_CHECK 3
 
-int cmd_maps(int argc, char **argv);
+struct msl_vma;
 
 /*
  * What a mapping is, for the summary.  Every mapping is in exactly one
  * class; the order is the order of the summary and of the JSON keys.
  */
 enum maps_class {
-	CLASS_CODE,	/* executable, file-backed */
+	CLASS_TEXT,	/* executable, file-backed */
 	CLASS_RODATA,	/* readable, not writable or executable, not RELRO */
 	CLASS_RELRO,	/* read-only private file mapping that was writable */
 	CLASS_WRITABLE, /* writable, not executable */
@@ -36,7 +37,27 @@ enum maps_class {
 #define NCOUNTED CLASS_VSYSCALL
 /* The classes the verdict is about: the program's image. */
 #define VERDICT_CLASSES \
-	((1u << CLASS_CODE) | (1u << CLASS_RODATA) | (1u << CLASS_RELRO))
+	((1u << CLASS_TEXT) | (1u << CLASS_RODATA) | (1u << CLASS_RELRO))
+
+enum maps_verdict { VERDICT_FULL, VERDICT_PARTIAL, VERDICT_NONE, VERDICT_NA };
+#define NVERDICT 4
+
+/* The columns of the table (-o), in the order of the default. */
+enum maps_column {
+	COL_PID,
+	COL_COMMAND,
+	COL_START,
+	COL_END,
+	COL_SIZE,
+	COL_PERM,
+	COL_SEALED,
+	COL_CLASS,
+	COL_OFFSET,
+	COL_INODE,
+	COL_PATH,
+	NCOLUMN
+};
+#define MAX_COLUMNS 32
 
 struct maps_row {
 	uintptr_t start;
@@ -70,7 +91,7 @@ struct maps_proc {
 	long kernel_filters;  /* the kernel's count, -1 unknown */
 };
 
-enum maps_format { FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV };
+enum maps_format { FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV, FORMAT_PROMETHEUS };
 
 struct maps_opts {
 	enum maps_format format;
@@ -81,9 +102,17 @@ struct maps_opts {
 	bool kernel_mseal;  /* the kernel has mseal(2) */
 	unsigned int check; /* classes --check wants fully sealed, as bits */
 	bool library_view;  /* seals also asked of this process's libmseal */
-	bool any_output;    /* a process was written (JSON commas) */
-	unsigned int shown; /* processes written */
-	unsigned int empty; /* --all: processes without mappings, skipped */
+	/* The table as columns (-o, -n, --raw): no per-process lines. */
+	bool columns_mode;
+	bool raw;	 /* --raw: one space between fields, no padding */
+	bool noheadings; /* -n */
+	bool bytes;	 /* -b: SIZE in bytes */
+	unsigned char columns[MAX_COLUMNS];
+	size_t ncolumns;
+	/* The writers' state. */
+	unsigned int shown;	/* processes written */
+	unsigned int empty;	/* --all: processes without mappings, skipped */
+	struct maps_prom *prom; /* --format=prometheus, maps_out.c's */
 };
 
 /* A process that could not be read. */
@@ -94,15 +123,38 @@ struct maps_failure {
 };
 
 extern const char *const maps_class_names[NCLASS];
+extern const char *const maps_column_names[NCOLUMN];
+extern const char *const maps_verdict_names[NVERDICT];
 
+/*
+ * "text,relro" -> class bits; "image" is text, rodata and relro, "all"
+ * every class, "code" the older name of text.  False for an empty list or
+ * an unknown word.
+ */
+bool maps_parse_classes(const char *s, unsigned int *out);
+/*
+ * "pid,start,path" (any case) -> up to max columns; returns their number,
+ * or -1 with the first bad word at *bad (*badlen long).
+ */
+int maps_parse_columns(const char *s, unsigned char *cols, size_t max,
+		       const char **bad, size_t *badlen);
+enum maps_class maps_classify(const struct msl_vma *v);
+/* Fills p->total and p->sealed from the rows. */
+void maps_count(struct maps_proc *p);
+/* Mappings counted in the classes (all but [vsyscall]). */
+unsigned int maps_mapping_count(const struct maps_proc *p);
 /* The share of sealed mappings, rounded down; -1 when there are none. */
 int maps_percent(const struct maps_proc *p, enum maps_class c);
-/* "full", "partial", "none" or "n/a" for the image classes. */
+/* Full, partial, none or n/a, for the image classes. */
+enum maps_verdict maps_verdict_of(const struct maps_proc *p);
 const char *maps_verdict(const struct maps_proc *p);
+/* Whether every class in check is fully sealed. */
+bool maps_check_passes(const struct maps_proc *p, unsigned int check);
 
-void maps_out_begin(struct maps_opts *o);
+/* The writers: begin, once per process shown, end; -1 out of memory. */
+int maps_out_begin(struct maps_opts *o);
 void maps_out_proc(struct maps_opts *o, const struct maps_proc *p);
-void maps_out_end(struct maps_opts *o, const struct maps_failure *fail,
-		  size_t nfail);
+int maps_out_end(struct maps_opts *o, const struct maps_failure *fail,
+		 size_t nfail);
 
 #endif

@@ -34,7 +34,7 @@ expect 2 "mseal: maps: invalid PID '99999999999'$hint" 99999999999
 expect 2 "mseal: maps: invalid PID ' 1'$hint" " 1"
 expect 2 "mseal: maps: unknown option '-5'$hint" -5
 expect 2 "mseal: maps: unknown option '--bogus'$hint" --self --bogus
-expect 2 "mseal: maps: no PID given (or --all, --self)$hint"
+expect 2 "mseal: maps: no PID given (or --all, --self, --command)$hint"
 expect 2 "mseal: maps: --all takes no PID and no --self$hint" --all 1
 expect 2 "mseal: maps: --all takes no PID and no --self$hint" --all --self
 expect 2 "mseal: maps: --json and --csv exclude each other$hint" \

@@ -68,7 +68,7 @@ d = json.load(open(sys.argv[1], encoding="utf-8"))
 (p,) = d["processes"]
 assert d["kernel_mseal"] in (True, False) and d["unreadable"] == []
 assert p["verdict"]["level"] in ("full", "partial", "none", "n/a")
-assert set(p["counts"]) == {"code", "rodata", "relro", "writable", "jit",
+assert set(p["counts"]) == {"text", "rodata", "relro", "writable", "jit",
                             "no-access", "system"}
 if sys.argv[3] == "-s":
     assert "mappings" not in p
@@ -97,7 +97,7 @@ fi
 grep -qF 'esc\033[31mtab\011' "$TMPDIR/table" || { cat "$TMPDIR/table"; exit 1; }
 grep -qF 'c1\302\233ff\377rlo\342\200\256e'"$(printf '\303\251')" "$TMPDIR/table" ||
 	{ cat "$TMPDIR/table"; exit 1; }
-grep -q "^PID $child (python3): [0-9]* mappings; sealed: code " "$TMPDIR/table"
+grep -q "^PID $child (python3): [0-9]* mappings; sealed: text " "$TMPDIR/table"
 
 # Colour: never on a pipe, on a terminal unless NO_COLOR, always with
 # --color=always.
