@@ -44,6 +44,17 @@ static bool long_gave(const char *arg, const struct option *longopts, int val)
 	return false;
 }
 
+/* How many long options begin with the name at arg ("--outp=x"). */
+static int matches(const char *arg, const struct option *longopts)
+{
+	size_t n = strcspn(arg + 2, "=");
+	int found = 0;
+
+	for (; longopts->name; longopts++)
+		found += strncmp(longopts->name, arg + 2, n) == 0;
+	return found;
+}
+
 int tool_getopt_error(const char *cmd, int status, char **argv, int c,
 		      const struct option *longopts)
 {
@@ -66,6 +77,9 @@ int tool_getopt_error(const char *cmd, int status, char **argv, int c,
 			return tool_usage_error(cmd, status,
 						"option '%.*s' takes no value",
 						n, arg);
+		if (!optopt && matches(arg, longopts) > 1)
+			return tool_usage_error(
+				cmd, status, "ambiguous option '%.*s'", n, arg);
 		return tool_usage_error(cmd, status, "unknown option '%s'",
 					arg);
 	}

@@ -119,6 +119,8 @@ expect_usage "option '-o' needs a value" --self -o
 expect_usage "option '--output' needs a value" --self --output
 expect_usage "unknown option '-x'" -sx --self
 expect_usage "option '--all' takes no value" --all=1
+expect_usage "ambiguous option '--out'" --out=x --self
+expect_usage "unknown option '--nope'" --nope --self
 expect_usage "--command takes no PID and no --self" -c sleep "$child"
 expect_usage "invalid --check list 'all,'" --check=all, --self
 

@@ -23,12 +23,16 @@ chmod 755 "$TMPDIR" "$dir"
 # A sealed sleep, its unsealed control, and a sleep whose name holds a
 # quote and a backslash (comm is the name it was run by).
 ln -s "$(command -v sleep)" "$TMPDIR/q\"b\\s"
-"$MSEAL" run -- sleep 120 &
+# Kernel seals, whatever MSEAL_BACKEND says: only those show in smaps.
+backend=auto
+"$MSEAL" probe --json | grep -q '"mseal_syscall":true' && backend=native
+"$MSEAL" run --backend=$backend -- sleep 120 &
 sealed=$!
 sleep 120 &
 control=$!
 "$TMPDIR/q\"b\\s" 120 &
 odd=$!
+ne=
 trap 'kill $sealed $control $odd $ne 2>/dev/null || true' EXIT
 for p in $sealed $control $odd; do
 	i=0
