@@ -684,7 +684,7 @@ int maps_out_begin(struct maps_opts *o)
 			      stdout);
 			break;
 		}
-		fputs("pid,comm,mappings", stdout);
+		fputs("pid,comm,mapping_count", stdout);
 		for (c = 0; c < NCOUNTED; c++)
 			printf(",%s_sealed,%s_total", maps_class_names[c],
 			       maps_class_names[c]);

@@ -96,7 +96,7 @@ run 0 --check=jit -s "$child"
 
 # --format, and the conflicts.
 run 0 --format=csv -s "$child"
-head -n 1 "$out" | grep -q '^pid,comm,mappings,text_sealed,text_total,' || fail "--format=csv"
+head -n 1 "$out" | grep -q '^pid,comm,mapping_count,text_sealed,text_total,' || fail "--format=csv"
 run 0 --format=table -s "$child"
 grep -q "^PID $child " "$out" || fail "--format=table"
 expect_usage() { # MESSAGE ARGS...
