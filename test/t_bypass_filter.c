@@ -43,7 +43,9 @@ static void two_huge_slots(char c, char **x, char **y)
 
 	CHECK(r != MAP_FAILED);
 	a = ((uintptr_t)r + M2 - 1) & ~(M2 - 1);
-	while (a % G1 == 0 || (a + 2 * M2) % G1 == 0 || (a + 4 * M2) % G1 == 0)
+	/* No 1 GiB boundary anywhere in [a, a + 5 * M2): not at x or y, nor
+	 * at the 2 MiB slots around them. */
+	while (((a + 5 * M2 - 1) & ~(G1 - 1)) > (a & ~(G1 - 1)) || a % G1 == 0)
 		a += M2;
 	CHECK(a + 8 * M2 <= (uintptr_t)r + span);
 	*x = (char *)a + M2;
