@@ -1,5 +1,10 @@
 # libmseal - plain GNU make.  `make V=1` shows the commands.
-VERSION    := 0.2.0
+# The release number lives in one place, the public header.
+VERSION    := $(shell sed -n 's/^\#define MSEAL_VERSION_\(MAJOR\|MINOR\|PATCH\) //p' \
+	include/mseal.h | paste -sd.)
+ifeq ($(shell echo '$(VERSION)' | grep -xE '[0-9]+\.[0-9]+\.[0-9]+'),)
+$(error cannot read MSEAL_VERSION_* from include/mseal.h: '$(VERSION)')
+endif
 SOVERSION  := 0
 
 PREFIX     ?= /usr/local
@@ -209,7 +214,7 @@ kernel:
 	$(Q)kernel/build.sh
 
 check-exports: $(SHLIB) $(PRELOAD)
-	$(Q)test/check-exports.sh $(SHLIB) src/libmseal.map
+	$(Q)test/check-exports.sh $(SHLIB) src/libmseal.map include/mseal.h
 	$(Q)test -z "$$(nm -D --defined-only $(PRELOAD) | \
 		awk '$$2 ~ /[TDBRVW]/ && $$3 != "dlopen"')" || \
 		{ echo "check-exports: $(PRELOAD) exports more than dlopen" >&2; \
