@@ -10,6 +10,10 @@ SOVERSION  := 0
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 LIBDIR     ?= $(PREFIX)/lib
+# Where `make install` puts the preload and `mseal run` looks for it; a
+# distribution may keep it out of the linker's path, e.g.
+# PRELOADDIR=/usr/lib/x86_64-linux-gnu/libmseal (see debian/rules).
+PRELOADDIR ?= $(LIBDIR)
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR     ?= $(PREFIX)/share/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
@@ -23,7 +27,7 @@ WARNFLAGS  := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
               -Wpointer-arith -Wformat=2 -Wno-unused-parameter
 BASEFLAGS  := -std=gnu11 -D_GNU_SOURCE -Iinclude $(WARNFLAGS)
 LIBFLAGS   := -fPIC -fvisibility=hidden
-ALL_CFLAGS  = $(BASEFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+ALL_CFLAGS  = $(BASEFLAGS) $(CPPFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_LDFLAGS)
 
 ifeq ($(V),1)
@@ -37,7 +41,8 @@ endif
 # do: `make && make install PREFIX=/usr` then rebuilds exactly what names
 # them, so the prefix given at install time wins.
 PATHS_STAMP := $(B)/paths.stamp
-PATHS_NOW   := prefix=$(PREFIX) libdir=$(LIBDIR) includedir=$(INCLUDEDIR)
+PATHS_NOW   := prefix=$(PREFIX) libdir=$(LIBDIR) includedir=$(INCLUDEDIR) \
+	preloaddir=$(PRELOADDIR)
 ifeq ($(findstring ',$(PATHS_NOW)),)
 $(shell mkdir -p '$(B)' && { [ "$$(cat '$(PATHS_STAMP)' 2>/dev/null)" = \
 	'$(PATHS_NOW)' ] || printf '%s\n' '$(PATHS_NOW)' >'$(PATHS_STAMP)'; })
@@ -93,7 +98,7 @@ $(B)/tools/%.o: tools/%.c $(wildcard tools/*.h) include/mseal.h \
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -Itools -Isrc/preload \
-		-DMSEAL_PRELOAD_DEFAULT='"$(LIBDIR)/libmseal-preload.so"' \
+		-DMSEAL_PRELOAD_DEFAULT='"$(PRELOADDIR)/libmseal-preload.so"' \
 		-c -o $@ $<
 
 # The tool links the static library: it must work before `make install`.
@@ -285,14 +290,14 @@ install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
 		$(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGCONFIGDIR) \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
-		$(DESTDIR)$(MANDIR)/man7
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(PRELOADDIR)
 	install -m 0755 $(SHLIB) $(DESTDIR)$(LIBDIR)/
 	ln -sf libmseal.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libmseal.so
 	install -m 0644 $(STLIB) $(DESTDIR)$(LIBDIR)/
 	install -m 0644 include/mseal.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 0755 $(TOOL) $(DESTDIR)$(BINDIR)/
-	install -m 0755 $(PRELOAD) $(DESTDIR)$(LIBDIR)/
+	install -m 0755 $(PRELOAD) $(DESTDIR)$(PRELOADDIR)/
 	install -m 0644 $(B)/libmseal.pc $(DESTDIR)$(PKGCONFIGDIR)/
 	install -m 0644 man/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 man/man3/*.3 $(DESTDIR)$(MANDIR)/man3/
@@ -303,7 +308,7 @@ uninstall:
 		$(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libmseal.so \
 		$(DESTDIR)$(LIBDIR)/libmseal.a $(DESTDIR)$(INCLUDEDIR)/mseal.h \
 		$(DESTDIR)$(BINDIR)/mseal $(DESTDIR)$(PKGCONFIGDIR)/libmseal.pc \
-		$(DESTDIR)$(LIBDIR)/libmseal-preload.so
+		$(DESTDIR)$(PRELOADDIR)/libmseal-preload.so
 	for f in man/man1/*.1 man/man3/*.3 man/man7/*.7; do \
 		rm -f $(DESTDIR)$(MANDIR)/$${f#man/}; done
 
