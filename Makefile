@@ -218,6 +218,12 @@ check-kernels:
 kernel:
 	$(Q)kernel/build.sh
 
+# The Debian packages (debian/): built from a copy of the tree, lintian,
+# installed into a clean Debian root, the example built against them.
+# Root only; see test/check-deb.sh.
+check-deb:
+	$(Q)test/check-deb.sh
+
 check-exports: $(SHLIB) $(PRELOAD)
 	$(Q)test/check-exports.sh $(SHLIB) src/libmseal.map include/mseal.h
 	$(Q)test -z "$$(nm -D --defined-only $(PRELOAD) | \
@@ -316,5 +322,6 @@ clean:
 	rm -rf $(B) build-*
 
 .PHONY: all examples check check-kernels kernel bench-run check-exports \
-	check-style bench fuzz fuzz-tool fuzz-lists fuzz-record fuzz-seal \
+	check-deb check-style bench fuzz fuzz-tool fuzz-lists fuzz-record \
+	fuzz-seal \
 	install uninstall clean
