@@ -84,9 +84,11 @@ echo "check-deb: lintian clean (no E: or W:) in $((t2 - t1)) s"
 # The minimal root, cached by hash of everything that decides its content:
 # the suite, the variant and packages, the mirror list and the machine's
 # libc (packages built here must be installable there).
+# shellcheck source=/dev/null
 . /etc/os-release
 sources=/etc/apt/sources.list.d/debian.sources
 [ -f "$sources" ] || sources=/etc/apt/sources.list
+# shellcheck disable=SC2054 # the commas are mmdebstrap's list
 mm_args=(--quiet --variant=essential --include=gcc,libc6-dev,pkg-config
 	"$VERSION_CODENAME")
 key=$({
