@@ -1,10 +1,19 @@
 # libmseal - plain GNU make.  `make V=1` shows the commands.
-VERSION    := 0.2.0
+# The release number lives in one place, the public header.
+VERSION    := $(shell sed -n 's/^\#define MSEAL_VERSION_\(MAJOR\|MINOR\|PATCH\) //p' \
+	include/mseal.h | paste -sd.)
+ifeq ($(shell echo '$(VERSION)' | grep -xE '[0-9]+\.[0-9]+\.[0-9]+'),)
+$(error cannot read MSEAL_VERSION_* from include/mseal.h: '$(VERSION)')
+endif
 SOVERSION  := 0
 
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 LIBDIR     ?= $(PREFIX)/lib
+# Where `make install` puts the preload and `mseal run` looks for it; a
+# distribution may keep it out of the linker's path, e.g.
+# PRELOADDIR=/usr/lib/x86_64-linux-gnu/libmseal (see debian/rules).
+PRELOADDIR ?= $(LIBDIR)
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR     ?= $(PREFIX)/share/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
@@ -18,7 +27,7 @@ WARNFLAGS  := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
               -Wpointer-arith -Wformat=2 -Wno-unused-parameter
 BASEFLAGS  := -std=gnu11 -D_GNU_SOURCE -Iinclude $(WARNFLAGS)
 LIBFLAGS   := -fPIC -fvisibility=hidden
-ALL_CFLAGS  = $(BASEFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+ALL_CFLAGS  = $(BASEFLAGS) $(CPPFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_LDFLAGS)
 
 ifeq ($(V),1)
@@ -32,7 +41,8 @@ endif
 # do: `make && make install PREFIX=/usr` then rebuilds exactly what names
 # them, so the prefix given at install time wins.
 PATHS_STAMP := $(B)/paths.stamp
-PATHS_NOW   := prefix=$(PREFIX) libdir=$(LIBDIR) includedir=$(INCLUDEDIR)
+PATHS_NOW   := prefix=$(PREFIX) libdir=$(LIBDIR) includedir=$(INCLUDEDIR) \
+	preloaddir=$(PRELOADDIR)
 ifeq ($(findstring ',$(PATHS_NOW)),)
 $(shell mkdir -p '$(B)' && { [ "$$(cat '$(PATHS_STAMP)' 2>/dev/null)" = \
 	'$(PATHS_NOW)' ] || printf '%s\n' '$(PATHS_NOW)' >'$(PATHS_STAMP)'; })
@@ -88,7 +98,7 @@ $(B)/tools/%.o: tools/%.c $(wildcard tools/*.h) include/mseal.h \
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -Itools -Isrc/preload \
-		-DMSEAL_PRELOAD_DEFAULT='"$(LIBDIR)/libmseal-preload.so"' \
+		-DMSEAL_PRELOAD_DEFAULT='"$(PRELOADDIR)/libmseal-preload.so"' \
 		-c -o $@ $<
 
 # The tool links the static library: it must work before `make install`.
@@ -208,8 +218,14 @@ check-kernels:
 kernel:
 	$(Q)kernel/build.sh
 
+# The Debian packages (debian/): built from a copy of the tree, lintian,
+# installed into a clean Debian root, the example built against them.
+# Root only; see test/check-deb.sh.
+check-deb:
+	$(Q)test/check-deb.sh
+
 check-exports: $(SHLIB) $(PRELOAD)
-	$(Q)test/check-exports.sh $(SHLIB) src/libmseal.map
+	$(Q)test/check-exports.sh $(SHLIB) src/libmseal.map include/mseal.h
 	$(Q)test -z "$$(nm -D --defined-only $(PRELOAD) | \
 		awk '$$2 ~ /[TDBRVW]/ && $$3 != "dlopen"')" || \
 		{ echo "check-exports: $(PRELOAD) exports more than dlopen" >&2; \
@@ -282,14 +298,14 @@ install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
 		$(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGCONFIGDIR) \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
-		$(DESTDIR)$(MANDIR)/man7
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(PRELOADDIR)
 	install -m 0755 $(SHLIB) $(DESTDIR)$(LIBDIR)/
 	ln -sf libmseal.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libmseal.so
 	install -m 0644 $(STLIB) $(DESTDIR)$(LIBDIR)/
 	install -m 0644 include/mseal.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 0755 $(TOOL) $(DESTDIR)$(BINDIR)/
-	install -m 0755 $(PRELOAD) $(DESTDIR)$(LIBDIR)/
+	install -m 0755 $(PRELOAD) $(DESTDIR)$(PRELOADDIR)/
 	install -m 0644 $(B)/libmseal.pc $(DESTDIR)$(PKGCONFIGDIR)/
 	install -m 0644 man/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 man/man3/*.3 $(DESTDIR)$(MANDIR)/man3/
@@ -300,7 +316,7 @@ uninstall:
 		$(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libmseal.so \
 		$(DESTDIR)$(LIBDIR)/libmseal.a $(DESTDIR)$(INCLUDEDIR)/mseal.h \
 		$(DESTDIR)$(BINDIR)/mseal $(DESTDIR)$(PKGCONFIGDIR)/libmseal.pc \
-		$(DESTDIR)$(LIBDIR)/libmseal-preload.so
+		$(DESTDIR)$(PRELOADDIR)/libmseal-preload.so
 	for f in man/man1/*.1 man/man3/*.3 man/man7/*.7; do \
 		rm -f $(DESTDIR)$(MANDIR)/$${f#man/}; done
 
@@ -308,5 +324,6 @@ clean:
 	rm -rf $(B) build-*
 
 .PHONY: all examples check check-kernels kernel bench-run check-exports \
-	check-style bench fuzz fuzz-tool fuzz-lists fuzz-record fuzz-seal \
+	check-deb check-style bench fuzz fuzz-tool fuzz-lists fuzz-record \
+	fuzz-seal \
 	install uninstall clean

@@ -22,9 +22,30 @@
 extern "C" {
 #endif
 
-#define LIBMSEAL_VERSION_MAJOR 0
-#define LIBMSEAL_VERSION_MINOR 2
-#define LIBMSEAL_VERSION_PATCH 0
+/*
+ * The version of this header.  mseal_version() gives the version of the
+ * library the program runs with, which can be newer.
+ */
+#define MSEAL_VERSION_MAJOR 0
+#define MSEAL_VERSION_MINOR 3
+#define MSEAL_VERSION_PATCH 0
+/* Older spellings, kept for programs that use them. */
+#define LIBMSEAL_VERSION_MAJOR MSEAL_VERSION_MAJOR
+#define LIBMSEAL_VERSION_MINOR MSEAL_VERSION_MINOR
+#define LIBMSEAL_VERSION_PATCH MSEAL_VERSION_PATCH
+
+struct mseal_version {
+	unsigned int major;
+	unsigned int minor;
+	unsigned int patch;
+};
+
+/*
+ * mseal_version - the version of the library running this program (the
+ * header's MSEAL_VERSION_* name the one it was compiled against).  Always
+ * succeeds; the result is static and never NULL.
+ */
+const struct mseal_version *mseal_version(void);
 
 /*
  * Seal classes.  They accumulate: sealing a range with MSEAL_PROT and later
@@ -41,8 +62,10 @@ extern "C" {
 /* All three: exactly what the kernel's mseal(2) does. */
 #define MSEAL_ALL (MSEAL_BASE | MSEAL_PROT | MSEAL_DISCARD)
 
+/* addr is const: sealing a static const table needs no cast.  Only the
+ * address is used; the memory is never written. */
 struct mseal_span {
-	void *addr;
+	const void *addr;
 	size_t len;
 };
 
@@ -54,7 +77,7 @@ struct mseal_span {
  * range fails with -ENOMEM and seals nothing.  Unknown or zero class bits
  * fail with -EINVAL.  Returns 0 or -errno (errno is set too).
  */
-int mseal_range(void *addr, size_t len, unsigned int classes);
+int mseal_range(const void *addr, size_t len, unsigned int classes);
 
 /*
  * mseal_ranges - seal several ranges as one operation.
@@ -161,7 +184,10 @@ int mseal_probe(struct mseal_features *out);
 #define MSEAL_REFUSE_USERFAULTFD 0x2u
 int mseal_refuse(unsigned int what);
 
-/* mseal_backend_name - "native", "seccomp" or "none" for MSEAL_BACKEND_*. */
+/*
+ * mseal_backend_name - "none", "native" or "seccomp" for the
+ * MSEAL_BACKEND_* values, "invalid" for any other value.  Never NULL.
+ */
 const char *mseal_backend_name(int backend);
 
 /*

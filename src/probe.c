@@ -276,11 +276,15 @@ MSL_EXPORT int mseal_probe(struct mseal_features *out)
 MSL_EXPORT const char *mseal_backend_name(int backend)
 {
 	switch (backend) {
+	case MSEAL_BACKEND_NONE:
+		return "none";
 	case MSEAL_BACKEND_NATIVE:
 		return "native";
 	case MSEAL_BACKEND_SECCOMP:
 		return "seccomp";
 	default:
-		return "none";
+		/* Not NULL: callers print the result, and a value no backend
+		 * has must not read as "none", a real answer of the probe. */
+		return "invalid";
 	}
 }

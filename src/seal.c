@@ -28,7 +28,7 @@ int msl_seal_checked(uintptr_t start, uintptr_t end, unsigned int classes,
 	return -EOPNOTSUPP;
 }
 
-MSL_EXPORT int mseal_range(void *addr, size_t len, unsigned int classes)
+MSL_EXPORT int mseal_range(const void *addr, size_t len, unsigned int classes)
 {
 	struct mseal_span span = { addr, len };
 

@@ -297,9 +297,9 @@ bool vmflags_has_sl(const char *line)
 	return false;
 }
 
-bool prot_refused(void *addr, size_t len, int prot)
+bool prot_refused(const void *addr, size_t len, int prot)
 {
-	if (mprotect(addr, len, prot) == 0)
+	if (mprotect((void *)addr, len, prot) == 0)
 		return false;
 	if (errno != EPERM)
 		FAIL("mprotect(%p): %s, want 0 or EPERM", addr,

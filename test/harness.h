@@ -146,7 +146,7 @@ void seal_or_fail(const char *file, int line, void *addr, size_t len,
  * mprotect to the same protection: true when refused with EPERM (the page is
  * sealed against it), false when it succeeds; any other error fails.
  */
-bool prot_refused(void *addr, size_t len, int prot);
+bool prot_refused(const void *addr, size_t len, int prot);
 /*
  * Runs this test binary again through execve, as
  * "--exec-helper MODE" with MSEAL_BACKEND=backend (unset when NULL), and

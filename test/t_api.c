@@ -4,6 +4,9 @@
  * mseal_mmap()/mseal_mprotect(), the all-or-nothing batch mseal_ranges(),
  * mseal_query(), mimmutable(), classes and backend selection, threads.
  */
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -414,7 +417,96 @@ TEST_ONCE(probe_matches_kernel)
 	CHECK(strcmp(mseal_backend_name(MSEAL_BACKEND_NATIVE), "native") == 0);
 	CHECK(strcmp(mseal_backend_name(MSEAL_BACKEND_SECCOMP), "seccomp") ==
 	      0);
-	CHECK(strcmp(mseal_backend_name(12345), "none") == 0);
+}
+
+/* Every backend value has its name; any other value says it is invalid
+ * rather than passing for "none", which is a real answer of the probe. */
+TEST_ONCE(backend_name_of_invalid_value)
+{
+	CHECK(strcmp(mseal_backend_name(MSEAL_BACKEND_NONE), "none") == 0);
+	CHECK(strcmp(mseal_backend_name(MSEAL_BACKEND_NATIVE), "native") == 0);
+	CHECK(strcmp(mseal_backend_name(MSEAL_BACKEND_SECCOMP), "seccomp") ==
+	      0);
+	CHECK(strcmp(mseal_backend_name(3), "invalid") == 0);
+	CHECK(strcmp(mseal_backend_name(-1), "invalid") == 0);
+	CHECK(strcmp(mseal_backend_name(INT_MAX), "invalid") == 0);
+	CHECK(strcmp(mseal_backend_name(INT_MIN), "invalid") == 0);
+}
+
+/* The runtime version of the static library, and of the shared one through
+ * its versioned symbol (what a program linked against the .so resolves),
+ * equal the header's, and the header's equals libmseal.pc's. */
+TEST_ONCE(version_runtime_matches_header)
+{
+	const struct mseal_version *v = mseal_version();
+	const struct mseal_version *(*shared)(void);
+	const char *build = getenv("MSEAL_BUILD");
+	char path[PATH_MAX], line[128], want[64];
+	bool pc_seen = false;
+	void *h;
+	FILE *pc;
+
+	CHECK(v != NULL && v == mseal_version());
+	CHECK(v->major == MSEAL_VERSION_MAJOR &&
+	      v->minor == MSEAL_VERSION_MINOR &&
+	      v->patch == MSEAL_VERSION_PATCH);
+	CHECK(LIBMSEAL_VERSION_MAJOR == MSEAL_VERSION_MAJOR &&
+	      LIBMSEAL_VERSION_MINOR == MSEAL_VERSION_MINOR &&
+	      LIBMSEAL_VERSION_PATCH == MSEAL_VERSION_PATCH);
+	if (!build)
+		SKIP("MSEAL_BUILD is not set: no shared library to load");
+	snprintf(path, sizeof(path), "%s/libmseal.so.0", build);
+	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	CHECK(h != NULL);
+	/* A node that does not exist finds nothing: the lookup below is
+	 * a real test of the node. */
+	CHECK(dlvsym(h, "mseal_version", "LIBMSEAL_0.1") == NULL);
+	shared = (const struct mseal_version *(*)(void))dlvsym(
+		h, "mseal_version", "LIBMSEAL_0.3");
+	CHECK(shared != NULL);
+	CHECK(shared() != v); /* the shared copy, not ours */
+	CHECK(shared()->major == v->major && shared()->minor == v->minor &&
+	      shared()->patch == v->patch);
+	snprintf(path, sizeof(path), "%s/libmseal.pc", build);
+	pc = fopen(path, "re");
+	CHECK(pc != NULL);
+	snprintf(want, sizeof(want), "Version: %u.%u.%u\n", v->major, v->minor,
+		 v->patch);
+	while (fgets(line, sizeof(line), pc))
+		pc_seen |= strcmp(line, want) == 0;
+	fclose(pc);
+	CHECK(pc_seen);
+}
+
+/* const void * in mseal_range() and struct mseal_span: a static const
+ * table (in the program's read-only data) is sealed without a cast, and a
+ * const span array of such tables too. */
+static const char const_table[2][4096] __attribute__((aligned(4096))) = {
+	{ "sealed" },
+	{ "control" },
+};
+static const char const_table2[4096] __attribute__((aligned(4096))) = {
+	"batch",
+};
+
+TEST(const_tables_seal_without_cast)
+{
+	static const struct mseal_span spans[] = {
+		{ const_table2, sizeof(const_table2) },
+	};
+
+	if (ctx->page != sizeof(const_table[0]))
+		SKIP("the page is %zu bytes, the tables are 4096", ctx->page);
+	CHECK_OK(
+		mseal_range(const_table[0], sizeof(const_table[0]), MSEAL_ALL));
+	CHECK_OK(mseal_ranges(spans, 1, MSEAL_ALL));
+	CHECK(prot_refused(const_table[0], ctx->page, PROT_READ));
+	CHECK(prot_refused(const_table2, ctx->page, PROT_READ));
+	CHECK(strcmp(const_table[0], "sealed") == 0);
+	CHECK(strcmp(const_table2, "batch") == 0);
+	/* Control: the next page of the same table stays unsealed. */
+	CHECK(!prot_refused(const_table[1], ctx->page, PROT_READ));
+	CHECK(strcmp(const_table[1], "control") == 0);
 }
 
 /* hugetlb memory is mapped, sealed and unmapped in whole huge pages: the
