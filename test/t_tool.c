@@ -192,8 +192,8 @@ TEST_ONCE(tool_usage_errors_exit_2)
 	run_mseal(&r, NULL, "--help", NULL);
 	CHECK(r.status == 0 && strstr(r.out, "usage: mseal") && !r.err[0]);
 	run_mseal(&r, NULL, "--version", NULL);
-	snprintf(want, sizeof(want), "mseal %d.%d.%d\n", LIBMSEAL_VERSION_MAJOR,
-		 LIBMSEAL_VERSION_MINOR, LIBMSEAL_VERSION_PATCH);
+	snprintf(want, sizeof(want), "mseal %d.%d.%d\n", MSEAL_VERSION_MAJOR,
+		 MSEAL_VERSION_MINOR, MSEAL_VERSION_PATCH);
 	CHECK(r.status == 0 && strcmp(r.out, want) == 0);
 }
 
@@ -226,8 +226,8 @@ TEST_ONCE(tool_help_and_version_everywhere)
 	char want[64];
 	size_t i;
 
-	snprintf(want, sizeof(want), "mseal %d.%d.%d\n", LIBMSEAL_VERSION_MAJOR,
-		 LIBMSEAL_VERSION_MINOR, LIBMSEAL_VERSION_PATCH);
+	snprintf(want, sizeof(want), "mseal %d.%d.%d\n", MSEAL_VERSION_MAJOR,
+		 MSEAL_VERSION_MINOR, MSEAL_VERSION_PATCH);
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		const char *c = cmds[i];
 

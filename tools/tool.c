@@ -101,7 +101,7 @@ int tool_finish_stdout(void)
 
 int tool_version(void)
 {
-	printf("mseal %d.%d.%d\n", LIBMSEAL_VERSION_MAJOR,
-	       LIBMSEAL_VERSION_MINOR, LIBMSEAL_VERSION_PATCH);
+	printf("mseal %d.%d.%d\n", MSEAL_VERSION_MAJOR, MSEAL_VERSION_MINOR,
+	       MSEAL_VERSION_PATCH);
 	return tool_finish_stdout();
 }
