@@ -40,6 +40,17 @@ extern "C" {
 #define MSEAL_DISCARD 0x4u
 /* All three: exactly what the kernel's mseal(2) does. */
 #define MSEAL_ALL (MSEAL_BASE | MSEAL_PROT | MSEAL_DISCARD)
+/* No further seal: a later seal of any class, or a sealing mseal_mprotect(),
+ * touching the range fails with -EPERM and changes nothing.  Refuses
+ * nothing else.  Kernel: MM_SEAL_SEAL; seccomp backend: the library refuses
+ * its own later seals (docs/SEMANTICS.md section 10). */
+#define MSEAL_SEAL 0x8u
+/* mprotect and pkey_mprotect may only lower the protection: clear some of
+ * PROT_READ, PROT_WRITE, PROT_EXEC, nothing else (MSEAL_PROT, when also
+ * set, wins).  Needs the kernel's seal types (MSEAL_FEAT_SEAL_TYPES):
+ * -EOPNOTSUPP on the seccomp backend, whose filter cannot know the current
+ * protection. */
+#define MSEAL_DOWNGRADEABLE 0x10u
 
 struct mseal_span {
 	void *addr;
@@ -51,8 +62,9 @@ struct mseal_span {
  *
  * Follows the kernel's argument rules: addr must be page-aligned, len is
  * rounded up to a page, len == 0 succeeds at once, any unmapped hole in the
- * range fails with -ENOMEM and seals nothing.  Unknown or zero class bits
- * fail with -EINVAL.  Returns 0 or -errno (errno is set too).
+ * range fails with -ENOMEM and seals nothing, a range holding MSEAL_SEAL
+ * fails with -EPERM.  Unknown or zero class bits fail with -EINVAL.
+ * Returns 0 or -errno (errno is set too).
  */
 int mseal_range(void *addr, size_t len, unsigned int classes);
 
@@ -119,6 +131,12 @@ int mseal_query(const void *addr, size_t len, unsigned int *classes);
 #define MSEAL_FEAT_CAP_SYS_ADMIN 0x40u /* CAP_SYS_ADMIN is effective */
 #define MSEAL_FEAT_SECCOMP_BACKEND \
 	0x80u /* this build has the seccomp backend */
+/* mseal(2) takes seal types (MM_SEAL_BASE...): class subsets, MSEAL_SEAL
+ * and MSEAL_DOWNGRADEABLE go to the kernel (the kernel/ patch series). */
+#define MSEAL_FEAT_SEAL_TYPES 0x100u
+/* mmap(2) and mprotect(2) take PROT_SEAL and PROT_DOWNGRADEABLE:
+ * mseal_mmap() and mseal_mprotect() are one system call. */
+#define MSEAL_FEAT_PROT_SEAL 0x200u
 
 /* Where the backend choice came from (struct mseal_features.backend_source). */
 #define MSEAL_SOURCE_AUTO 0 /* chosen from the kernel's features */

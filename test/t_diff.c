@@ -204,6 +204,13 @@ static unsigned int rnd_len(unsigned int page)
 	return 1 + rnd_below(max);
 }
 
+/*
+ * diff_typed_classes_kernel_vs_seccomp: seals take a class set drawn from
+ * the PRNG (BASE, PROT, DISCARD, SEAL: 1..15, in arg), which the native
+ * run gives to the kernel's seal types.  0 in arg: MSEAL_ALL.
+ */
+static bool typed_classes;
+
 static void gen_step(struct step *s, unsigned int *nseals)
 {
 	unsigned int r = rnd_below(100);
@@ -227,6 +234,8 @@ static void gen_step(struct step *s, unsigned int *nseals)
 		s->npages = (uint16_t)(1 + rnd_below(4));
 		if (s->page + s->npages > NPAGES)
 			s->npages = (uint16_t)(NPAGES - s->page);
+		if (typed_classes)
+			s->arg = (uint16_t)(1 + rnd_below(15));
 		(*nseals)++;
 	} else if (r < 45) {
 		s->op = OP_MPROTECT;
@@ -443,7 +452,8 @@ static void run_steps(struct run *out, const struct run *ref,
 			s->res = p == MAP_FAILED ? -(int64_t)errno : 0;
 			break;
 		case OP_SEAL:
-			s->res = mseal_range(a, len, MSEAL_ALL);
+			s->res = mseal_range(a, len,
+					     s->arg ? s->arg : MSEAL_ALL);
 			break;
 		case OP_MPROTECT:
 			s->res = sys_res(mprotect(a, len, s->arg));
@@ -767,4 +777,23 @@ TEST_ONCE(diff_native_vs_seccomp_seed2)
 {
 	(void)ctx;
 	diff_seed(0x5eed0002);
+}
+
+/*
+ * The kernel's seal types are the oracle for class sets (SEMANTICS.md
+ * section 10): the same steps, with seals of random class sets, on the
+ * kernel's typed mseal(2) and on the seccomp backend.
+ */
+TEST_ONCE(diff_typed_classes_kernel_vs_seccomp)
+{
+	struct mseal_features f;
+
+	(void)ctx;
+	CHECK_OK(mseal_probe(&f));
+	if (!(f.flags & MSEAL_FEAT_SEAL_TYPES))
+		SKIP("the kernel has no seal types (kernel/patches): no "
+		     "oracle for class sets");
+	typed_classes = true;
+	diff_seed(0x5eed0003);
+	diff_seed(0x5eed0004);
 }
