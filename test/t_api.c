@@ -120,7 +120,7 @@ TEST(mprotect_errors_change_nothing)
 	char *p = map_anon(3, PROT_READ | PROT_WRITE);
 	char perms[5];
 
-	CHECK_ERR(mseal_mprotect(p, ctx->page, PROT_READ, 0x10), EINVAL);
+	CHECK_ERR(mseal_mprotect(p, ctx->page, PROT_READ, 0x20), EINVAL);
 	CHECK_ERR(mseal_mprotect(p + 1, ctx->page, PROT_READ, MSEAL_ALL),
 		  EINVAL);
 	CHECK(strcmp(maps_perms(p, perms), "rw-p") == 0);

@@ -214,3 +214,63 @@ TEST_ONCE(maps_says_when_the_kernel_lacks_mseal)
 	}
 	free(r);
 }
+
+/*
+ * With the kernel's seal types (kernel/patches) the tool reads each
+ * mapping's types from another process's smaps (sb sp sz sk sg).
+ */
+TEST(maps_shows_a_childs_seal_types)
+{
+	char *p = map_anon(3, PROT_READ);
+	struct tool_run *r = malloc(sizeof(*r));
+	char pidbuf[16], buf[8];
+	int ready[2], hold[2];
+	struct mseal_features f;
+	const char *m;
+	pid_t child;
+
+	CHECK(r != NULL);
+	CHECK_OK(mseal_probe(&f));
+	if (f.subset_backend != MSEAL_BACKEND_NATIVE)
+		SKIP("class sets are not kernel seals here (no seal types, or "
+		     "the seccomp backend): nothing for another process to "
+		     "see");
+	CHECK_SYS_OK(pipe(ready));
+	CHECK_SYS_OK(pipe(hold));
+	child = fork();
+	CHECK(child >= 0);
+	if (child == 0) {
+		close(ready[0]);
+		close(hold[1]);
+		if (mseal_range(p, ctx->page, MSEAL_BASE | MSEAL_DISCARD) ||
+		    mseal_range(p + ctx->page, ctx->page,
+				MSEAL_ALL | MSEAL_SEAL))
+			_exit(1);
+		(void)!write(ready[1], "1", 1);
+		close(ready[1]);
+		(void)!read(hold[0], buf, 1);
+		_exit(0);
+	}
+	close(ready[1]);
+	close(hold[0]);
+	slurp(ready[0], buf, sizeof(buf));
+	CHECK(buf[0] == '1');
+	snprintf(pidbuf, sizeof(pidbuf), "%d", (int)child);
+	run_tool(r, (char *[]){ "mseal", "maps", "--json", pidbuf, NULL },
+		 NULL);
+	close(hold[1]);
+	CHECK(waitpid(child, NULL, 0) == child);
+	CHECK(r->status == 0);
+	/* From the last: json_mapping() cuts the text after its find. */
+	m = json_mapping(r->out, p + 2 * ctx->page);
+	/* Control: the third page, unsealed. */
+	CHECK(strstr(m, "\"sealed\":false") &&
+	      strstr(m, "\"seal_classes\":\"no\""));
+	m = json_mapping(r->out, p + ctx->page);
+	CHECK(strstr(m, "\"sealed\":true") &&
+	      strstr(m, "\"seal_classes\":\"yes+seal\""));
+	m = json_mapping(r->out, p);
+	CHECK(strstr(m, "\"sealed\":false") &&
+	      strstr(m, "\"seal_classes\":\"base+discard\""));
+	free(r);
+}
