@@ -451,3 +451,60 @@ TEST(types_mmap_prot_seal_race)
 	/* Not vacuous: the race was run at the returned address. */
 	CHECK(at_hint > 0);
 }
+
+/*
+ * DISCARD without PROT: the kernel decides "not writable" at madvise
+ * time, the seccomp backend at seal time (its filter is fixed then), and
+ * without PROT the protection can change in between (SEMANTICS.md section
+ * 10).  Both answers are pinned.
+ */
+TEST(types_discard_without_prot_writability)
+{
+	char *p = filled(2, PROT_READ | PROT_WRITE, 'x');
+	int rc;
+
+	rc = mseal_range(p, ctx->page, MSEAL_BASE | MSEAL_DISCARD);
+	skip_without_types(rc);
+	CHECK_OK(rc);
+	CHECK_SYS_OK(mprotect(p, ctx->page, PROT_READ));
+	if (typed_native()) {
+		CHECK_SYS_ERR(madvise(p, ctx->page, MADV_DONTNEED), EPERM);
+		CHECK(p[0] == 'x');
+	} else {
+		/* Writable at seal time: the filter does not guard it. */
+		CHECK_SYS_OK(madvise(p, ctx->page, MADV_DONTNEED));
+		CHECK(p[0] == 0);
+	}
+	/* Control: the unsealed read-only neighbour is discarded. */
+	CHECK_SYS_OK(mprotect(p + ctx->page, ctx->page, PROT_READ));
+	CHECK_SYS_OK(madvise(p + ctx->page, ctx->page, MADV_DONTNEED));
+	CHECK(p[ctx->page] == 0);
+}
+
+/*
+ * A class set without BASE: the mapping can be unmapped.  The kernel's
+ * seal goes with it, and a new mapping there is unsealed; a filter guards
+ * the addresses, and the new mapping is still refused (SEMANTICS.md
+ * section 10).
+ */
+TEST(types_sets_without_base_follow_the_mapping_or_the_address)
+{
+	char *p = map_anon(2, PROT_READ);
+	char *q;
+	int rc;
+
+	rc = mseal_range(p, ctx->page, MSEAL_PROT);
+	skip_without_types(rc);
+	CHECK_OK(rc);
+	CHECK(prot_refused(p, ctx->page, PROT_READ));
+	CHECK_SYS_OK(munmap(p, ctx->page));
+	q = mmap(p, ctx->page, PROT_READ,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	CHECK(q == p);
+	if (typed_native())
+		CHECK(!prot_refused(p, ctx->page, PROT_READ | PROT_WRITE));
+	else
+		CHECK(prot_refused(p, ctx->page, PROT_READ | PROT_WRITE));
+	/* Control: the neighbour was never sealed. */
+	CHECK(!prot_refused(p + ctx->page, ctx->page, PROT_READ | PROT_WRITE));
+}
