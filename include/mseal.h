@@ -90,7 +90,11 @@ int mseal_ranges(const struct mseal_span *spans, size_t n,
  * such an error leaves any mapping that MAP_FIXED would have replaced in
  * place; a seal that still fails after the mmap (another thread changed
  * the range in between) unmaps the new mapping.  hugetlb mappings are
- * sealed in whole huge pages.
+ * sealed in whole huge pages.  With MSEAL_FEAT_PROT_SEAL, on the native
+ * backend, classes holding MSEAL_ALL (or MSEAL_BASE | MSEAL_DISCARD |
+ * MSEAL_DOWNGRADEABLE) make it one mmap(2) with PROT_SEAL: the mapping is
+ * never visible unsealed.  Elsewhere another thread can change it between
+ * the map and the seal (docs/SEMANTICS.md section 10).
  * Returns the address, or MAP_FAILED with errno set, like mmap(2).
  */
 void *mseal_mmap(void *addr, size_t len, int prot, int flags, int fd,
@@ -101,7 +105,9 @@ void *mseal_mmap(void *addr, size_t len, int prot, int flags, int fd,
  * loader's "mprotect + mimmutable" pattern.  Holes, PROT seals and (on the
  * seccomp backend) every reason the seal could fail are found before the
  * protection changes; a failed mprotect(2) has the old protections put
- * back.  Returns 0 or -errno.
+ * back.  With MSEAL_FEAT_PROT_SEAL, for the classes mseal_mmap() names,
+ * one mprotect(2) with PROT_SEAL that the kernel does all or nothing.
+ * A range holding MSEAL_SEAL fails with -EPERM.  Returns 0 or -errno.
  */
 int mseal_mprotect(void *addr, size_t len, int prot, unsigned int classes);
 

@@ -265,7 +265,8 @@ int msl_select_backend(unsigned int classes, int *backend)
 	if (*backend != MSEAL_BACKEND_NONE)
 		return 0;
 	/* Forcing native on a kernel without mseal(2): the kernel's own
-	 * answer.  A subset with MSEAL_BACKEND=native, or any seal on a
+	 * answer.  A subset with MSEAL_BACKEND=native on a kernel without
+	 * seal types, MSEAL_DOWNGRADEABLE without them, or any seal on a
 	 * kernel without seccomp filters, cannot be done at all. */
 	if (classes == MSEAL_ALL && c->env_native)
 		return -ENOSYS;
