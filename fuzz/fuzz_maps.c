@@ -16,8 +16,10 @@ static int check_vma(const struct msl_vma *v, void *arg)
 	/* Invariants every emitted mapping must hold. */
 	if (v->start > v->end || strlen(v->path) >= sizeof(v->path))
 		abort();
-	if ((v->flags & (MSL_VMA_SEALED | MSL_VMA_ACCOUNTED)) &&
+	if ((v->flags & (MSL_VMA_SEALED | MSL_VMA_ACCOUNTED) || v->seals) &&
 	    !(v->flags & MSL_VMA_HAS_VMFLAGS))
+		abort();
+	if (v->seals & ~MSL_CLASSES)
 		abort();
 	return ++*count > 100000;
 }

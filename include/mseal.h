@@ -61,6 +61,17 @@ const struct mseal_version *mseal_version(void);
 #define MSEAL_DISCARD 0x4u
 /* All three: exactly what the kernel's mseal(2) does. */
 #define MSEAL_ALL (MSEAL_BASE | MSEAL_PROT | MSEAL_DISCARD)
+/* No further seal: a later seal of any class, or a sealing mseal_mprotect(),
+ * touching the range fails with -EPERM and changes nothing.  Refuses
+ * nothing else.  Kernel: MM_SEAL_SEAL; seccomp backend: the library refuses
+ * its own later seals (docs/SEMANTICS.md section 10). */
+#define MSEAL_SEAL 0x8u
+/* mprotect and pkey_mprotect may only lower the protection: clear some of
+ * PROT_READ, PROT_WRITE, PROT_EXEC, nothing else (MSEAL_PROT, when also
+ * set, wins).  Needs the kernel's seal types (MSEAL_FEAT_SEAL_TYPES):
+ * -EOPNOTSUPP on the seccomp backend, whose filter cannot know the current
+ * protection. */
+#define MSEAL_DOWNGRADEABLE 0x10u
 
 /* addr is const: sealing a static const table needs no cast.  Only the
  * address is used; the memory is never written. */
@@ -74,8 +85,9 @@ struct mseal_span {
  *
  * Follows the kernel's argument rules: addr must be page-aligned, len is
  * rounded up to a page, len == 0 succeeds at once, any unmapped hole in the
- * range fails with -ENOMEM and seals nothing.  Unknown or zero class bits
- * fail with -EINVAL.  Returns 0 or -errno (errno is set too).
+ * range fails with -ENOMEM and seals nothing, a range holding MSEAL_SEAL
+ * fails with -EPERM.  Unknown or zero class bits fail with -EINVAL.
+ * Returns 0 or -errno (errno is set too).
  */
 int mseal_range(const void *addr, size_t len, unsigned int classes);
 
@@ -101,7 +113,11 @@ int mseal_ranges(const struct mseal_span *spans, size_t n,
  * such an error leaves any mapping that MAP_FIXED would have replaced in
  * place; a seal that still fails after the mmap (another thread changed
  * the range in between) unmaps the new mapping.  hugetlb mappings are
- * sealed in whole huge pages.
+ * sealed in whole huge pages.  With MSEAL_FEAT_PROT_SEAL, on the native
+ * backend, classes holding MSEAL_ALL (or MSEAL_BASE | MSEAL_DISCARD |
+ * MSEAL_DOWNGRADEABLE) make it one mmap(2) with PROT_SEAL: the mapping is
+ * never visible unsealed.  Elsewhere another thread can change it between
+ * the map and the seal (docs/SEMANTICS.md section 10).
  * Returns the address, or MAP_FAILED with errno set, like mmap(2).
  */
 void *mseal_mmap(void *addr, size_t len, int prot, int flags, int fd,
@@ -112,7 +128,9 @@ void *mseal_mmap(void *addr, size_t len, int prot, int flags, int fd,
  * loader's "mprotect + mimmutable" pattern.  Holes, PROT seals and (on the
  * seccomp backend) every reason the seal could fail are found before the
  * protection changes; a failed mprotect(2) has the old protections put
- * back.  Returns 0 or -errno.
+ * back.  With MSEAL_FEAT_PROT_SEAL, for the classes mseal_mmap() names,
+ * one mprotect(2) with PROT_SEAL that the kernel does all or nothing.
+ * A range holding MSEAL_SEAL fails with -EPERM.  Returns 0 or -errno.
  */
 int mseal_mprotect(void *addr, size_t len, int prot, unsigned int classes);
 
@@ -142,6 +160,12 @@ int mseal_query(const void *addr, size_t len, unsigned int *classes);
 #define MSEAL_FEAT_CAP_SYS_ADMIN 0x40u /* CAP_SYS_ADMIN is effective */
 #define MSEAL_FEAT_SECCOMP_BACKEND \
 	0x80u /* this build has the seccomp backend */
+/* mseal(2) takes seal types (MM_SEAL_BASE...): class subsets, MSEAL_SEAL
+ * and MSEAL_DOWNGRADEABLE go to the kernel (the kernel/ patch series). */
+#define MSEAL_FEAT_SEAL_TYPES 0x100u
+/* mmap(2) and mprotect(2) take PROT_SEAL and PROT_DOWNGRADEABLE:
+ * mseal_mmap() and mseal_mprotect() are one system call. */
+#define MSEAL_FEAT_PROT_SEAL 0x200u
 
 /* Where the backend choice came from (struct mseal_features.backend_source). */
 #define MSEAL_SOURCE_AUTO 0 /* chosen from the kernel's features */

@@ -19,6 +19,23 @@
 #endif
 
 /*
+ * Every class bit the API takes.  MSEAL_ALL is the kernel's plain seal;
+ * MSEAL_SEAL and MSEAL_DOWNGRADEABLE exist only with seal types, or (SEAL)
+ * as the seccomp backend's own records.
+ */
+#define MSL_CLASSES                                             \
+	(MSEAL_BASE | MSEAL_PROT | MSEAL_DISCARD | MSEAL_SEAL | \
+	 MSEAL_DOWNGRADEABLE)
+
+/* The kernel series' prot bits (kernel/patches, SEMANTICS.md section 9). */
+#ifndef PROT_SEAL
+#define PROT_SEAL 0x04000000
+#endif
+#ifndef PROT_DOWNGRADEABLE
+#define PROT_DOWNGRADEABLE 0x08000000
+#endif
+
+/*
  * The one error boundary: every public call that fails goes through here, so
  * the return value and errno always agree.
  */
@@ -67,8 +84,17 @@ int msl_check_mapped(uintptr_t start, uintptr_t end) MSL_HIDDEN;
 int msl_scan_seals(uintptr_t start, uintptr_t end, unsigned int *all,
 		   unsigned int *any) MSL_HIDDEN;
 
-/* The native backend (native.c): mseal(2) of [start, end), 0 or -errno. */
-int msl_native_seal(uintptr_t start, uintptr_t end) MSL_HIDDEN;
+/*
+ * The native backend (native.c).  msl_native_seal(): mseal(2) of
+ * [start, end) with the classes (MSEAL_ALL as the plain seal, others as
+ * seal types), 0 or -errno.  msl_native_prot_seal(): the PROT_SEAL bits
+ * that give exactly these classes in one mmap(2)/mprotect(2), and in
+ * *rest the classes a mseal(2) must add afterwards; 0 when no PROT_SEAL
+ * call fits (the kernel lacks it, or the classes need PROT without BASE).
+ */
+int msl_native_seal(uintptr_t start, uintptr_t end,
+		    unsigned int classes) MSL_HIDDEN;
+int msl_native_prot_seal(unsigned int classes, unsigned int *rest) MSL_HIDDEN;
 
 /* Seals a validated, mapped range with the chosen backend: 0 or -errno. */
 int msl_seal_checked(uintptr_t start, uintptr_t end, unsigned int classes,
@@ -189,6 +215,7 @@ struct msl_vma {
 	unsigned long long offset;
 	unsigned long long inode;
 	unsigned int flags;	 /* MSL_VMA_* */
+	unsigned int seals;	 /* MSEAL_* from VmFlags sb sp sz sk sg */
 	char path[MSL_PATH_MAX]; /* "" for anonymous memory */
 };
 

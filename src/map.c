@@ -3,6 +3,10 @@
  * One-shot "map it sealed" and "protect it sealed", the PROT_SEAL and
  * mprotect + mimmutable patterns of the 2023 mseal() thread.
  *
+ * On a kernel with PROT_SEAL (kernel/patches) each is one system call for
+ * the class sets PROT_SEAL gives (native.c): the mapping is born sealed,
+ * and the protection and seal change together, all or nothing.
+ * Elsewhere:
  * Everything that can fail for a reason of the caller's (class bits, no
  * backend, bad range) is checked before the mapping or protection changes,
  * so that the seal step afterwards fails only if another thread changed the
@@ -144,15 +148,44 @@ static int mmap_fixed_seccomp(void *addr, size_t len, int prot, int flags,
 		msl_seccomp_abort(prep);
 		return rc;
 	}
-	return msl_seccomp_commit(prep);
+	rc = msl_seccomp_commit(prep);
+	/* As in mseal_mmap(): the filter seals an address, mapped or not. */
+	return rc ?: msl_check_mapped((uintptr_t)addr, end);
+}
+
+/*
+ * mmap(2) with PROT_SEAL: no instant at which another thread can unmap,
+ * replace or re-protect the new mapping.  Classes PROT_SEAL leaves out
+ * (MSEAL_SEAL) follow in a mseal(2) of a mapping already sealed against
+ * unmapping, which therefore stays if that fails (it can fail only for
+ * want of kernel memory).
+ */
+static void *mmap_prot_seal(void *addr, size_t len, int prot, int flags, int fd,
+			    off_t offset, int sealprot, unsigned int rest)
+{
+	uintptr_t end;
+	void *p;
+	int rc;
+
+	p = mmap(addr, len, prot | sealprot, flags, fd, offset);
+	if (p == MAP_FAILED || !rest)
+		return p;
+	rc = msl_check_range((uintptr_t)p, len, &end);
+	if (!rc)
+		rc = msl_native_seal((uintptr_t)p, end, rest);
+	if (!rc)
+		return p;
+	errno = -rc;
+	return MAP_FAILED;
 }
 
 MSL_EXPORT void *mseal_mmap(void *addr, size_t len, int prot, int flags, int fd,
 			    off_t offset, unsigned int classes)
 {
 	uintptr_t start, end;
+	unsigned int rest = 0;
 	size_t unit;
-	int backend, rc;
+	int backend, rc, sealprot = 0;
 	void *p;
 
 	rc = msl_select_backend(classes, &backend);
@@ -170,6 +203,11 @@ MSL_EXPORT void *mseal_mmap(void *addr, size_t len, int prot, int flags, int fd,
 	 * to refuse). */
 	if (len && ((len + unit - 1) & ~(unit - 1)) >= len)
 		len = (len + unit - 1) & ~(unit - 1);
+	if (backend == MSEAL_BACKEND_NATIVE)
+		sealprot = msl_native_prot_seal(classes, &rest);
+	if (sealprot)
+		return mmap_prot_seal(addr, len, prot, flags, fd, offset,
+				      sealprot, rest);
 	if (backend == MSEAL_BACKEND_SECCOMP && (flags & MAP_FIXED) &&
 	    !(flags & MAP_FIXED_NOREPLACE)) {
 		rc = mmap_fixed_seccomp(addr, len, prot, flags, fd, offset,
@@ -188,6 +226,15 @@ MSL_EXPORT void *mseal_mmap(void *addr, size_t len, int prot, int flags, int fd,
 		rc = msl_check_range(start, len, &end);
 		if (!rc)
 			rc = msl_seal_checked(start, end, classes, backend);
+		/*
+		 * A filter seals addresses, mapped or not: another thread
+		 * that unmapped the new mapping before the seal leaves a
+		 * guarded hole, which must not be returned as a mapping
+		 * (found by types_mmap_prot_seal_race).  Once sealed, what
+		 * is mapped stays.
+		 */
+		if (!rc)
+			rc = msl_check_mapped(start, end);
 		if (!rc)
 			return p;
 	}
@@ -274,17 +321,43 @@ static int mprotect_whole(void *addr, size_t len, uintptr_t end, int prot)
 	return rc;
 }
 
+/*
+ * mprotect(2) with PROT_SEAL checks every mapping of the range (holes,
+ * seals, rights) before it changes any, and changes protection and seal
+ * together.  The classes it leaves out (MSEAL_SEAL) follow in a mseal(2).
+ */
+static int mprotect_prot_seal(void *addr, size_t len, int prot, int sealprot,
+			      unsigned int rest)
+{
+	uintptr_t end;
+	int rc;
+
+	rc = msl_check_range((uintptr_t)addr, len, &end);
+	if (!rc && end != (uintptr_t)addr)
+		rc = msl_refuse_from_env();
+	if (!rc && end != (uintptr_t)addr &&
+	    mprotect(addr, len, prot | sealprot) != 0)
+		rc = -errno;
+	if (!rc && rest && end != (uintptr_t)addr)
+		rc = msl_native_seal((uintptr_t)addr, end, rest);
+	return rc ? msl_fail(-rc) : 0;
+}
+
 MSL_EXPORT int mseal_mprotect(void *addr, size_t len, int prot,
 			      unsigned int classes)
 {
 	struct msl_seccomp_prep *prep = NULL;
-	unsigned int all, any;
+	unsigned int all, any, rest = 0;
 	uintptr_t end;
-	int backend, rc;
+	int backend, rc, sealprot = 0;
 
 	rc = msl_select_backend(classes, &backend);
 	if (rc)
 		return msl_fail(-rc);
+	if (backend == MSEAL_BACKEND_NATIVE)
+		sealprot = msl_native_prot_seal(classes, &rest);
+	if (sealprot)
+		return mprotect_prot_seal(addr, len, prot, sealprot, rest);
 	/*
 	 * mprotect(2) reports a hole, or (since 6.12) a sealed page, only
 	 * after changing the mappings below it: find both first, so that a
@@ -293,7 +366,7 @@ MSL_EXPORT int mseal_mprotect(void *addr, size_t len, int prot,
 	rc = msl_check_range((uintptr_t)addr, len, &end);
 	if (!rc)
 		rc = msl_scan_seals((uintptr_t)addr, end, &all, &any);
-	if (!rc && (any & MSEAL_PROT))
+	if (!rc && (any & (MSEAL_PROT | MSEAL_SEAL)))
 		rc = -EPERM;
 	if (!rc && end != (uintptr_t)addr)
 		rc = msl_refuse_from_env();

@@ -110,6 +110,7 @@ static bool parse_header(const char *s, const char *end, struct msl_vma *v,
 	if (end - s < 5)
 		return false;
 	v->flags = 0;
+	v->seals = 0;
 	if (!perm_char(s[0], 'r', MSL_VMA_READ, &v->flags) ||
 	    !perm_char(s[1], 'w', MSL_VMA_WRITE, &v->flags) ||
 	    !perm_char(s[2], 'x', MSL_VMA_EXEC, &v->flags))
@@ -140,7 +141,19 @@ static bool parse_header(const char *s, const char *end, struct msl_vma *v,
 	return true;
 }
 
-/* "VmFlags: rd wr mr mw me ac sl " */
+/* The two-letter VmFlags names this parser uses, and what they set. */
+static const struct {
+	char name[3];
+	unsigned int flag; /* MSL_VMA_* */
+	unsigned int seal; /* MSEAL_*: the seal types of kernel/patches */
+} vmflag_names[] = {
+	{ "sl", MSL_VMA_SEALED, 0 },	{ "ac", MSL_VMA_ACCOUNTED, 0 },
+	{ "gd", MSL_VMA_GROWSDOWN, 0 }, { "sb", 0, MSEAL_BASE },
+	{ "sp", 0, MSEAL_PROT },	{ "sz", 0, MSEAL_DISCARD },
+	{ "sk", 0, MSEAL_SEAL },	{ "sg", 0, MSEAL_DOWNGRADEABLE },
+};
+
+/* "VmFlags: rd wr mr mw me ac sl sb sp sz " */
 static void parse_vmflags(const char *s, const char *end, struct msl_vma *v)
 {
 	v->flags |= MSL_VMA_HAS_VMFLAGS;
@@ -151,12 +164,15 @@ static void parse_vmflags(const char *s, const char *end, struct msl_vma *v)
 		w = s;
 		while (s < end && *s != ' ')
 			s++;
-		if (s - w == 2 && w[0] == 's' && w[1] == 'l')
-			v->flags |= MSL_VMA_SEALED;
-		else if (s - w == 2 && w[0] == 'a' && w[1] == 'c')
-			v->flags |= MSL_VMA_ACCOUNTED;
-		else if (s - w == 2 && w[0] == 'g' && w[1] == 'd')
-			v->flags |= MSL_VMA_GROWSDOWN;
+		if (s - w != 2)
+			continue;
+		for (size_t i = 0;
+		     i < sizeof(vmflag_names) / sizeof(vmflag_names[0]); i++)
+			if (w[0] == vmflag_names[i].name[0] &&
+			    w[1] == vmflag_names[i].name[1]) {
+				v->flags |= vmflag_names[i].flag;
+				v->seals |= vmflag_names[i].seal;
+			}
 	}
 }
 

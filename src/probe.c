@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -45,6 +46,32 @@ static int system_state;
 static bool kernel_has_mseal(void)
 {
 	return syscall(__NR_mseal, 0UL, 0UL, 0UL) == 0;
+}
+
+/*
+ * The seal types of kernel/patches: mseal() with every type flag and
+ * len == 0 answers 0 on a kernel that knows the flags and EINVAL on one
+ * that does not, which checks flags first.  Nothing is sealed.
+ */
+static bool kernel_has_seal_types(void)
+{
+	return syscall(__NR_mseal, 0UL, 0UL, (unsigned long)MSL_CLASSES) == 0;
+}
+
+/*
+ * PROT_SEAL: an mprotect() of a page in the kernel's half of the address
+ * space, where no mapping can be.  The series takes the prot bits and then
+ * finds no mapping (ENOMEM); a stock kernel refuses the unknown bits first
+ * (EINVAL).  mprotect() with len 0 would answer 0 on both, and a real
+ * mapping would be sealed.
+ */
+static bool kernel_has_prot_seal(size_t page)
+{
+	uintptr_t nowhere = (uintptr_t)0 - 16 * page;
+
+	return syscall(__NR_mprotect, nowhere, page,
+		       PROT_READ | PROT_SEAL | PROT_DOWNGRADEABLE) < 0 &&
+	       errno == ENOMEM;
 }
 
 /*
@@ -120,13 +147,17 @@ static void probe_once(void)
 	const char *env = secure_getenv("MSEAL_BACKEND");
 	const char *refuse = secure_getenv("MSEAL_REFUSE");
 	unsigned int flags = 0;
-	int seccomp;
+	int seccomp, native, typed;
 	char quoted[64 * 4 + 1]; /* \\ooo per byte */
 	long ps = sysconf(_SC_PAGESIZE);
 
 	page_size = ps > 0 ? (size_t)ps : 4096;
 	if (kernel_has_mseal())
 		flags |= MSEAL_FEAT_SYSCALL;
+	if ((flags & MSEAL_FEAT_SYSCALL) && kernel_has_seal_types())
+		flags |= MSEAL_FEAT_SEAL_TYPES;
+	if ((flags & MSEAL_FEAT_SYSCALL) && kernel_has_prot_seal(page_size))
+		flags |= MSEAL_FEAT_PROT_SEAL;
 	if (kernel_has_seccomp_filter()) {
 		flags |= MSEAL_FEAT_SECCOMP;
 		if (seccomp_flag_known(SECCOMP_FILTER_FLAG_TSYNC_ESRCH))
@@ -171,28 +202,29 @@ static void probe_once(void)
 	}
 
 	/*
-	 * Only the full set of classes can use mseal(2); a subset always needs
-	 * the seccomp backend, and so does MSEAL_ALL on a kernel without
-	 * mseal(2), or when MSEAL_BACKEND=seccomp forces it.
+	 * A stock mseal(2) takes only the full set of classes; any other set
+	 * needs the kernel's seal types or the seccomp backend, which is also
+	 * what MSEAL_ALL uses on a kernel without mseal(2), or when
+	 * MSEAL_BACKEND=seccomp forces it.
 	 */
 	seccomp = (flags & MSEAL_FEAT_SECCOMP_BACKEND) ? MSEAL_BACKEND_SECCOMP :
 							 MSEAL_BACKEND_NONE;
+	native = (flags & MSEAL_FEAT_SYSCALL) ? MSEAL_BACKEND_NATIVE :
+						MSEAL_BACKEND_NONE;
+	typed = (flags & MSEAL_FEAT_SEAL_TYPES) ? MSEAL_BACKEND_NATIVE :
+						  MSEAL_BACKEND_NONE;
 	if (config.env_invalid) {
 		config.backend_all = MSEAL_BACKEND_NONE;
 		config.backend_subset = MSEAL_BACKEND_NONE;
 	} else if (config.env_native) {
-		config.backend_all = (flags & MSEAL_FEAT_SYSCALL) ?
-					     MSEAL_BACKEND_NATIVE :
-					     MSEAL_BACKEND_NONE;
-		config.backend_subset = MSEAL_BACKEND_NONE;
+		config.backend_all = native;
+		config.backend_subset = typed;
 	} else if (config.source == MSEAL_SOURCE_ENV) {
 		config.backend_all = seccomp;
 		config.backend_subset = seccomp;
 	} else {
-		config.backend_all = (flags & MSEAL_FEAT_SYSCALL) ?
-					     MSEAL_BACKEND_NATIVE :
-					     seccomp;
-		config.backend_subset = seccomp;
+		config.backend_all = native ? native : seccomp;
+		config.backend_subset = typed ? typed : seccomp;
 	}
 	errno = saved;
 }
@@ -219,16 +251,22 @@ int msl_select_backend(unsigned int classes, int *backend)
 {
 	const struct msl_config *c;
 
-	if (classes == 0 || (classes & ~MSEAL_ALL))
+	if (classes == 0 || (classes & ~MSL_CLASSES))
 		return -EINVAL;
 	c = msl_config();
 	if (c->env_invalid)
 		return -EINVAL;
 	*backend = classes == MSEAL_ALL ? c->backend_all : c->backend_subset;
+	/* A filter sees the new protection, never the current one: it cannot
+	 * tell lowering from raising back (SEMANTICS.md section 10). */
+	if (*backend == MSEAL_BACKEND_SECCOMP &&
+	    (classes & MSEAL_DOWNGRADEABLE))
+		return -EOPNOTSUPP;
 	if (*backend != MSEAL_BACKEND_NONE)
 		return 0;
 	/* Forcing native on a kernel without mseal(2): the kernel's own
-	 * answer.  A subset with MSEAL_BACKEND=native, or any seal on a
+	 * answer.  A subset with MSEAL_BACKEND=native on a kernel without
+	 * seal types, MSEAL_DOWNGRADEABLE without them, or any seal on a
 	 * kernel without seccomp filters, cannot be done at all. */
 	if (classes == MSEAL_ALL && c->env_native)
 		return -ENOSYS;

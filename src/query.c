@@ -3,9 +3,9 @@
  * Which seal classes hold on a range: mseal_query(), and the pre-check of
  * mseal_mprotect().
  *
- * The kernel has no syscall to ask; its only answer is the "sl" flag on the
- * VmFlags line of /proc/self/smaps, so that is what native seals are read
- * from.  Reading smaps makes the kernel walk each mapping's page tables, so
+ * The kernel has no syscall to ask; its only answer is the VmFlags line of
+ * /proc/self/smaps ("sl", and with the seal types of kernel/patches
+ * "sb sp sz sk sg"), so that is what native seals are read from.  Reading smaps makes the kernel walk each mapping's page tables, so
  * the scan stops reading as soon as it has passed the range: the kernel
  * formats smaps lazily, and mappings above the range then cost nothing.
  */
@@ -21,24 +21,25 @@ struct seal_scan {
 static int scan_fn(const struct msl_vma *v, void *arg)
 {
 	struct seal_scan *s = arg;
-	unsigned int all, any;
+	unsigned int all, any, native;
 
 	if (!msl_vma_is_real(v) || v->end <= s->cursor)
 		return 0;
 	/* A hole: stop with the cursor short of the end. */
 	if (v->start > s->cursor)
 		return 1;
+	/* Seccomp-backend seals are known from their records, native ones
+	 * from the mapping's VmFlags: its types, or without the kernel's seal
+	 * types ("sl" alone) all the classes, on the whole mapping. */
+	msl_seccomp_classes(s->cursor, v->end < s->end ? v->end : s->end, &all,
+			    &any);
 	if (v->flags & MSL_VMA_SEALED) {
-		/* A native seal is all the classes, on the whole mapping. */
-		s->any |= MSEAL_ALL;
-	} else {
-		/* Seccomp-backend seals are known from their records. */
-		uint64_t b = v->end < s->end ? v->end : s->end;
-
-		msl_seccomp_classes(s->cursor, b, &all, &any);
-		s->all &= all;
-		s->any |= any;
+		native = v->seals ? v->seals : MSEAL_ALL;
+		all |= native;
+		any |= native;
 	}
+	s->all &= all;
+	s->any |= any;
 	s->cursor = v->end;
 	return s->cursor >= s->end;
 }
@@ -46,7 +47,7 @@ static int scan_fn(const struct msl_vma *v, void *arg)
 int msl_scan_seals(uintptr_t start, uintptr_t end, unsigned int *all,
 		   unsigned int *any)
 {
-	struct seal_scan s = { end, start, MSEAL_ALL, 0 };
+	struct seal_scan s = { end, start, MSL_CLASSES, 0 };
 	int rc;
 
 	*all = *any = 0;
@@ -76,7 +77,7 @@ MSL_EXPORT int mseal_query(const void *addr, size_t len, unsigned int *classes)
 	if (rc)
 		return msl_fail(-rc);
 	/* Filters from before execve(2) have no records here: ask them. */
-	if (all != MSEAL_ALL)
+	if ((all & MSEAL_ALL) != MSEAL_ALL)
 		all |= msl_seccomp_probe_classes((uintptr_t)addr, end);
 	*classes = all;
 	return 0;

@@ -22,10 +22,26 @@ int msl_seal_checked(uintptr_t start, uintptr_t end, unsigned int classes,
 	if (rc)
 		return rc;
 	if (backend == MSEAL_BACKEND_NATIVE)
-		return msl_native_seal(start, end); /* MSEAL_ALL */
+		return msl_native_seal(start, end, classes);
 	if (backend == MSEAL_BACKEND_SECCOMP)
 		return msl_seccomp_seal(&span, 1, classes);
 	return -EOPNOTSUPP;
+}
+
+/*
+ * The kernel refuses a span holding MM_SEAL_SEAL with nothing sealed, but
+ * only that span: in a batch the spans before it would stay sealed, so
+ * the whole batch is looked at first.  The seccomp backend checks its
+ * records itself, under its lock.
+ */
+static int refuse_locked_span(uintptr_t start, uintptr_t end)
+{
+	unsigned int all, any;
+	int rc = msl_scan_seals(start, end, &all, &any);
+
+	if (!rc && (any & MSEAL_SEAL))
+		rc = -EPERM;
+	return rc;
 }
 
 MSL_EXPORT int mseal_range(const void *addr, size_t len, unsigned int classes)
@@ -56,7 +72,8 @@ MSL_EXPORT int mseal_ranges(const struct mseal_span *spans, size_t n,
 		rc = msl_check_range((uintptr_t)spans[0].addr, spans[0].len,
 				     &end);
 		if (!rc && end != (uintptr_t)spans[0].addr)
-			rc = msl_native_seal((uintptr_t)spans[0].addr, end);
+			rc = msl_native_seal((uintptr_t)spans[0].addr, end,
+					     classes);
 		return rc ? msl_fail(-rc) : 0;
 	}
 	/* Every argument error of every span before any hole check, as the
@@ -80,6 +97,9 @@ MSL_EXPORT int mseal_ranges(const struct mseal_span *spans, size_t n,
 				     &end);
 		if (!rc)
 			rc = msl_check_mapped((uintptr_t)spans[i].addr, end);
+		if (!rc && n > 1 && backend == MSEAL_BACKEND_NATIVE &&
+		    (msl_config()->kernel_flags & MSEAL_FEAT_SEAL_TYPES))
+			rc = refuse_locked_span((uintptr_t)spans[i].addr, end);
 		if (rc)
 			return msl_fail(-rc);
 	}

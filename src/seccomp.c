@@ -386,6 +386,10 @@ static int compile_split(const struct msl_frange *r, size_t n,
 	struct sock_filter *buf;
 	int len;
 
+	/* MSEAL_SEAL needs no filter: it is a record the library checks. */
+	classes &= MSEAL_ALL;
+	if (!classes)
+		return 0;
 	buf = malloc(MSL_FILTER_MAX_INSNS * sizeof(*buf));
 	if (!buf)
 		return -EAGAIN;
@@ -724,21 +728,46 @@ static void publish_locked(void)
 		return;
 	if (inherited.n)
 		memcpy(rec.r, inherited.r, inherited.n * sizeof(*rec.r));
+	rec.n = inherited.n;
+	/* What the filters guard: MSEAL_SEAL is the library's own rule, no
+	 * filter's, and the record's classes are MSEAL_ALL's bits. */
 	for (size_t i = 0; i < nrecords; i++)
-		rec.r[inherited.n + i] = (struct msl_record_range){
-			records[i].start, records[i].end, records[i].classes
-		};
+		if (records[i].classes & MSEAL_ALL)
+			rec.r[rec.n++] = (struct msl_record_range){
+				records[i].start, records[i].end,
+				records[i].classes & MSEAL_ALL
+			};
 	msl_record_publish(&rec);
 	free(rec.r);
+}
+
+/*
+ * MSEAL_SEAL: no further seal of a range recorded with it (the kernel's
+ * MM_SEAL_SEAL, SEMANTICS.md section 10).  Caller holds lock.  -EPERM or 0.
+ */
+static int seal_type_refuses(const struct span64 *spans, size_t n)
+{
+	for (size_t i = 0; i < nrecords; i++) {
+		if (!(records[i].classes & MSEAL_SEAL))
+			continue;
+		for (size_t j = 0; j < n; j++)
+			if (records[i].start < spans[j].end &&
+			    spans[j].start < records[i].end)
+				return -EPERM;
+	}
+	return 0;
 }
 
 static int seal_locked(const struct span64 *spans, size_t n,
 		       unsigned int classes)
 {
-	struct pieces p;
+	struct pieces p = { 0 };
 	struct progs ps = { 0 };
 	int rc;
 
+	rc = seal_type_refuses(spans, n);
+	if (rc)
+		return rc;
 	rc = collect(spans, n, -1, &p);
 	if (rc)
 		goto out;
@@ -749,9 +778,9 @@ static int seal_locked(const struct span64 *spans, size_t n,
 		goto out;
 	/* The record table grows first: after the filters nothing may fail. */
 	rc = records_reserve(p.n);
-	if (!rc)
+	if (!rc && ps.n)
 		rc = prepare_install(&ps, false);
-	if (!rc)
+	if (!rc && ps.n)
 		rc = ensure_privilege() ?: install_all(&ps);
 	for (size_t i = 0; !rc && i < p.n; i++)
 		records[nrecords++] =
@@ -779,10 +808,13 @@ static int prepare(struct msl_seccomp_prep *prep, struct msl_seccomp_prep **out)
 	struct msl_seccomp_prep *copy = NULL;
 	int rc;
 
-	rc = compile_split(prep->p.r, prep->p.n, prep->classes, &prep->ps);
+	rc = seal_type_refuses(&prep->span, 1);
+	if (!rc)
+		rc = compile_split(prep->p.r, prep->p.n, prep->classes,
+				   &prep->ps);
 	if (!rc)
 		rc = records_reserve(prep->p.n);
-	if (!rc)
+	if (!rc && prep->ps.n)
 		rc = prepare_install(&prep->ps, true);
 	if (!rc) {
 		copy = malloc(sizeof(*copy));
@@ -904,9 +936,10 @@ int msl_seccomp_commit(struct msl_seccomp_prep *prep)
 	    !same_progs(&ps, &prep->ps)) {
 		use = &now;
 		prog = &ps;
-		rc = records_reserve(now.n) ?: prepare_install(&ps, false);
+		rc = records_reserve(now.n) ?:
+			     (ps.n ? prepare_install(&ps, false) : 0);
 	}
-	if (!rc)
+	if (!rc && prog->n)
 		rc = ensure_privilege() ?: install_all(prog);
 	for (size_t i = 0; !rc && i < use->n; i++)
 		records[nrecords++] =
@@ -1030,7 +1063,7 @@ void msl_seccomp_classes(uint64_t a, uint64_t b, unsigned int *all,
 	unsigned int c;
 	uint64_t pos = a, next;
 
-	*all = MSEAL_ALL;
+	*all = MSL_CLASSES;
 	*any = 0;
 	lock_take();
 	while (pos < b) {

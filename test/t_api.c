@@ -123,7 +123,7 @@ TEST(mprotect_errors_change_nothing)
 	char *p = map_anon(3, PROT_READ | PROT_WRITE);
 	char perms[5];
 
-	CHECK_ERR(mseal_mprotect(p, ctx->page, PROT_READ, 0x10), EINVAL);
+	CHECK_ERR(mseal_mprotect(p, ctx->page, PROT_READ, 0x20), EINVAL);
 	CHECK_ERR(mseal_mprotect(p + 1, ctx->page, PROT_READ, MSEAL_ALL),
 		  EINVAL);
 	CHECK(strcmp(maps_perms(p, perms), "rw-p") == 0);
@@ -303,6 +303,24 @@ TEST_ONCE(class_subsets_unsupported_natively)
 	size_t i;
 	void *m;
 
+	/* With the kernel's seal types (kernel/patches) native takes them. */
+	if (syscall(462, NULL, 0UL, 1UL) == 0) {
+		char *q = map_anon(5, PROT_READ);
+		unsigned int got;
+
+		for (i = 0; i < sizeof(subsets) / sizeof(subsets[0]); i++) {
+			CHECK_OK(mseal_range(q + i * ctx->page, ctx->page,
+					     subsets[i]));
+			CHECK_OK(mseal_query(q + i * ctx->page, ctx->page,
+					     &got));
+			CHECK(got == subsets[i]);
+			CHECK(prot_refused(q + i * ctx->page, ctx->page,
+					   PROT_READ) ==
+			      !!(subsets[i] & MSEAL_PROT));
+		}
+		CHECK(!prot_refused(p, ctx->page, PROT_READ));
+		return;
+	}
 	for (i = 0; i < sizeof(subsets) / sizeof(subsets[0]); i++) {
 		CHECK_ERR(mseal_range(p, ctx->page, subsets[i]), EOPNOTSUPP);
 		CHECK_ERR(mseal_mprotect(p, ctx->page, PROT_READ, subsets[i]),
@@ -333,25 +351,29 @@ TEST(threads_seal_concurrently)
 TEST_ONCE(backend_env_selects_and_rejects)
 {
 	bool has = syscall(462, 0UL, 0UL, 0UL) == 0;
+	/* The seal types of kernel/patches: mseal() takes flags. */
+	bool types = has && syscall(462, 0UL, 0UL, 1UL) == 0;
 	bool sc = prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0;
 	int no_sc = sc ? 0 : -EOPNOTSUPP;
+	int no_typed = types ? 0 : no_sc;
 	int no_all = has ? 0 : no_sc, no_native = has ? 0 : -ENOSYS;
 	const char *auto_be = has ? "native" : sc ? "seccomp" : "none";
 	/* What the exec helper prints for each MSEAL_BACKEND value: probe rc,
 	 * backend, seal(ALL), seal(PROT), seal(len 0), mimmutable's errno on
 	 * a wrapping range (EINVAL first, whatever the backend, as on
-	 * OpenBSD).  A class subset always takes the seccomp backend, and
-	 * MSEAL_BACKEND=native refuses it. */
+	 * OpenBSD).  A class subset takes the kernel's seal types where
+	 * they exist, else the seccomp backend; MSEAL_BACKEND=native refuses
+	 * it without the types. */
 	const struct {
 		const char *env;
 		int probe;
 		const char *backend;
 		int all, subset, len0;
 	} cases[] = {
-		{ NULL, 0, auto_be, no_all, no_sc, no_all },
-		{ "auto", 0, auto_be, no_all, no_sc, no_all },
-		{ "native", 0, has ? "native" : "none", no_native, -EOPNOTSUPP,
-		  no_native },
+		{ NULL, 0, auto_be, no_all, no_typed, no_all },
+		{ "auto", 0, auto_be, no_all, no_typed, no_all },
+		{ "native", 0, has ? "native" : "none", no_native,
+		  types ? 0 : -EOPNOTSUPP, no_native },
 		{ "seccomp", 0, sc ? "seccomp" : "none", no_sc, no_sc, no_sc },
 		{ "bogus", -EINVAL, "none", -EINVAL, -EINVAL, -EINVAL },
 	};
@@ -389,8 +411,10 @@ TEST_ONCE(probe_matches_kernel)
 	CHECK(f.backend == (has ? MSEAL_BACKEND_NATIVE :
 			    sc	? MSEAL_BACKEND_SECCOMP :
 				  MSEAL_BACKEND_NONE));
-	CHECK(f.subset_backend ==
-	      (sc ? MSEAL_BACKEND_SECCOMP : MSEAL_BACKEND_NONE));
+	CHECK(f.subset_backend == (has && syscall(462, 0UL, 0UL, 1UL) == 0 ?
+					   MSEAL_BACKEND_NATIVE :
+				   sc ? MSEAL_BACKEND_SECCOMP :
+					MSEAL_BACKEND_NONE));
 	CHECK(f.backend_source == MSEAL_SOURCE_AUTO);
 	CHECK(!!(f.flags & MSEAL_FEAT_SECCOMP_BACKEND) == sc);
 	CHECK(!!(f.flags & MSEAL_FEAT_SECCOMP) == sc);

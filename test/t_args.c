@@ -14,7 +14,7 @@ TEST(args_unknown_class_bits_einval)
 {
 	char *p = map_anon(1, PROT_READ);
 
-	CHECK_ERR(mseal_range(p, ctx->page, 0x8), EINVAL);
+	CHECK_ERR(mseal_range(p, ctx->page, 0x20), EINVAL);
 	CHECK_ERR(mseal_range(p, ctx->page, MSEAL_ALL | 0x80000000u), EINVAL);
 	CHECK_ERR(mseal_range(p, ctx->page, 0), EINVAL);
 	CHECK(!prot_refused(p, ctx->page, PROT_READ));
@@ -228,9 +228,22 @@ TEST(args_same_errors_as_raw_syscall)
 			FAIL("case %zu (%p, %#zx): library %d, kernel %d", i,
 			     (void *)cases[i].addr, cases[i].len, lr, -kerr);
 	}
-	/* The kernel rejects flags; the library has no flags to pass. */
-	CHECK_SYS_ERR(syscall(462, p, ctx->page, 1UL), EINVAL);
+	/* Flags past the seal types are refused by every kernel; flags at
+	 * all only by one without the types of kernel/patches, which the
+	 * probe tells apart. */
+	struct mseal_features f;
+
+	CHECK_OK(mseal_probe(&f));
+	CHECK_SYS_ERR(syscall(462, p, ctx->page, 0x20UL), EINVAL);
+	if (!(f.flags & MSEAL_FEAT_SEAL_TYPES))
+		CHECK_SYS_ERR(syscall(462, p, ctx->page, 1UL), EINVAL);
 	CHECK(!prot_refused(p, 3 * ctx->page, PROT_READ));
+	if (f.flags & MSEAL_FEAT_SEAL_TYPES) {
+		/* MM_SEAL_BASE alone: unmapping refused, mprotect not. */
+		CHECK_SYS_OK(syscall(462, p + 2 * ctx->page, ctx->page, 1UL));
+		CHECK(!prot_refused(p + 2 * ctx->page, ctx->page, PROT_READ));
+		CHECK_SYS_ERR(munmap(p + 2 * ctx->page, ctx->page), EPERM);
+	}
 	/* Control: both seal a valid range. */
 	CHECK_SYS_OK(syscall(462, p, ctx->page, 0UL));
 	CHECK_OK(mseal_range(p + ctx->page, ctx->page, MSEAL_ALL));

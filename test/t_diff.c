@@ -204,6 +204,26 @@ static unsigned int rnd_len(unsigned int page)
 	return 1 + rnd_below(max);
 }
 
+/*
+ * diff_typed_classes_kernel_vs_seccomp: seals take a class set drawn from
+ * the PRNG (in arg), which the native run gives to the kernel's seal
+ * types.  0 in arg: MSEAL_ALL.  The sets are those whose seal holds the
+ * same on a mapping and on its addresses: with BASE (the mapping cannot
+ * go away from under a filter's addresses) and DISCARD only beside PROT
+ * (the protection that decides discard cannot change after the seal).
+ * The others differ by design, pinned by t_types.c (SEMANTICS.md
+ * section 10).
+ */
+static bool typed_classes;
+static const uint16_t typed_sets[] = {
+	MSEAL_BASE,
+	MSEAL_BASE | MSEAL_PROT,
+	MSEAL_ALL,
+	MSEAL_BASE | MSEAL_SEAL,
+	MSEAL_BASE | MSEAL_PROT | MSEAL_SEAL,
+	MSEAL_ALL | MSEAL_SEAL,
+};
+
 static void gen_step(struct step *s, unsigned int *nseals)
 {
 	unsigned int r = rnd_below(100);
@@ -227,6 +247,9 @@ static void gen_step(struct step *s, unsigned int *nseals)
 		s->npages = (uint16_t)(1 + rnd_below(4));
 		if (s->page + s->npages > NPAGES)
 			s->npages = (uint16_t)(NPAGES - s->page);
+		if (typed_classes)
+			s->arg = typed_sets[rnd_below(sizeof(typed_sets) /
+						      sizeof(typed_sets[0]))];
 		(*nseals)++;
 	} else if (r < 45) {
 		s->op = OP_MPROTECT;
@@ -443,7 +466,8 @@ static void run_steps(struct run *out, const struct run *ref,
 			s->res = p == MAP_FAILED ? -(int64_t)errno : 0;
 			break;
 		case OP_SEAL:
-			s->res = mseal_range(a, len, MSEAL_ALL);
+			s->res = mseal_range(a, len,
+					     s->arg ? s->arg : MSEAL_ALL);
 			break;
 		case OP_MPROTECT:
 			s->res = sys_res(mprotect(a, len, s->arg));
@@ -767,4 +791,21 @@ TEST_ONCE(diff_native_vs_seccomp_seed2)
 {
 	(void)ctx;
 	diff_seed(0x5eed0002);
+}
+
+/*
+ * The kernel's seal types are the oracle for class sets (SEMANTICS.md
+ * section 10): the same steps, with seals of random class sets, on the
+ * kernel's typed mseal(2) and on the seccomp backend.
+ */
+TEST_ONCE(diff_typed_classes_kernel_vs_seccomp)
+{
+	(void)ctx;
+	/* Asked of the kernel, not of mseal_probe(): the probe is read once
+	 * per process, and each run's child must make its own. */
+	if (syscall(462, NULL, 0UL, 1UL) != 0)
+		SKIP("the kernel has no seal types (kernel/patches): no "
+		     "oracle for class sets");
+	typed_classes = true;
+	diff_seed(0x5eed0003);
 }

@@ -214,3 +214,85 @@ TEST_ONCE(maps_says_when_the_kernel_lacks_mseal)
 	}
 	free(r);
 }
+
+/*
+ * With the kernel's seal types (kernel/patches) the tool reads each
+ * mapping's types from another process's smaps (sb sp sz sk sg).  On the
+ * seccomp backend it reads the process's record, which lists what the
+ * filters guard: MSEAL_SEAL, the library's own rule, is not in it (and a
+ * record with it must still parse).
+ */
+TEST(maps_shows_a_childs_seal_types)
+{
+	/* Three mappings apart (different protections never merge): the
+	 * seccomp backend does not split a mapping where a seal ends. */
+	struct {
+		char *addr;
+		unsigned int classes;
+		const char *native, *seccomp;
+	} m3[3] = {
+		{ map_anon(1, PROT_READ), MSEAL_BASE | MSEAL_DISCARD,
+		  "\"seal_classes\":\"base+discard\"",
+		  "\"seal_classes\":\"base+discard\"" },
+		{ map_anon(1, PROT_READ | PROT_WRITE), MSEAL_ALL | MSEAL_SEAL,
+		  "\"seal_classes\":\"yes+seal\"", "\"seal_classes\":\"yes\"" },
+		/* Control: unsealed. */
+		{ map_anon(1, PROT_NONE), 0, "\"seal_classes\":\"no\"",
+		  "\"seal_classes\":\"no\"" },
+	};
+	struct tool_run *r = malloc(sizeof(*r));
+	char pidbuf[16], buf[8];
+	int ready[2], hold[2];
+	struct mseal_features f;
+	bool native;
+	pid_t child;
+
+	CHECK(r != NULL);
+	CHECK_OK(mseal_probe(&f));
+	if (f.subset_backend == MSEAL_BACKEND_NONE)
+		SKIP("class sets cannot be sealed here (no seal types; "
+		     "MSEAL_BACKEND=native)");
+	native = f.subset_backend == MSEAL_BACKEND_NATIVE;
+	CHECK_SYS_OK(pipe(ready));
+	CHECK_SYS_OK(pipe(hold));
+	child = fork();
+	CHECK(child >= 0);
+	if (child == 0) {
+		close(ready[0]);
+		close(hold[1]);
+		for (int i = 0; i < 2; i++)
+			if (mseal_range(m3[i].addr, ctx->page, m3[i].classes))
+				_exit(1);
+		(void)!write(ready[1], "1", 1);
+		close(ready[1]);
+		(void)!read(hold[0], buf, 1);
+		_exit(0);
+	}
+	close(ready[1]);
+	close(hold[0]);
+	slurp(ready[0], buf, sizeof(buf));
+	CHECK(buf[0] == '1');
+	snprintf(pidbuf, sizeof(pidbuf), "%d", (int)child);
+	run_tool(r, (char *[]){ "mseal", "maps", "--json", pidbuf, NULL },
+		 NULL);
+	close(hold[1]);
+	CHECK(waitpid(child, NULL, 0) == child);
+	CHECK(r->status == 0);
+	/* From the highest address: json_mapping() cuts the text after the
+	 * mapping it finds. */
+	for (int k = 0; k < 3; k++) {
+		int hi = -1;
+
+		for (int i = 0; i < 3; i++)
+			if (m3[i].addr && (hi < 0 || m3[i].addr > m3[hi].addr))
+				hi = i;
+		const char *m = json_mapping(r->out, m3[hi].addr);
+
+		if (!strstr(m, native ? m3[hi].native : m3[hi].seccomp))
+			FAIL("mapping %d: %s", hi, m);
+		CHECK(!!strstr(m, "\"sealed\":true") ==
+		      ((m3[hi].classes & MSEAL_ALL) == MSEAL_ALL));
+		m3[hi].addr = NULL;
+	}
+	free(r);
+}

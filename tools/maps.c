@@ -118,7 +118,9 @@ static int add_row(const struct msl_vma *v, void *arg)
 	r->offset = v->offset;
 	r->inode = v->inode;
 	r->flags = v->flags;
-	r->seals = (v->flags & MSL_VMA_SEALED) ? MSEAL_ALL : 0;
+	/* The seal types of kernel/patches (sb sp sz sk sg); "sl" alone is
+	 * the plain seal of every other kernel. */
+	r->seals = (v->flags & MSL_VMA_SEALED) ? (v->seals ?: MSEAL_ALL) : 0;
 	r->by_record = false;
 	r->cls = maps_classify(v);
 	r->path = 0; /* paths[0] is always "" */

@@ -154,7 +154,7 @@ void maps_count(struct maps_proc *p)
 		if (r->cls == CLASS_VSYSCALL)
 			continue;
 		p->total[r->cls]++;
-		if (r->seals == MSEAL_ALL)
+		if ((r->seals & MSEAL_ALL) == MSEAL_ALL)
 			p->sealed[r->cls]++;
 	}
 }

@@ -89,10 +89,15 @@ static void perms(const struct maps_row *r, char out[5])
 	out[4] = '\0';
 }
 
-/* "yes" (all classes, as mseal(2)), "no", "n/a" or a subset "base+prot". */
+/*
+ * "yes" (all classes, as mseal(2)), "no", "n/a", a subset "base+prot", and
+ * the seal types beyond those: "yes+seal", "base+discard+downgradeable".
+ */
 static const char *sealed_text(const struct maps_row *r, char *buf, size_t size)
 {
-	static const char *const names[] = { "base", "prot", "discard" };
+	static const char *const names[] = { "base", "prot", "discard", "seal",
+					     "downgradeable" };
+	unsigned int from = 0;
 	size_t i, off = 0;
 
 	if (r->cls == CLASS_VSYSCALL)
@@ -102,7 +107,11 @@ static const char *sealed_text(const struct maps_row *r, char *buf, size_t size)
 	if (!r->seals)
 		return "no";
 	buf[0] = '\0';
-	for (i = 0; i < 3; i++)
+	if ((r->seals & MSEAL_ALL) == MSEAL_ALL) {
+		off = (size_t)snprintf(buf, size, "yes");
+		from = 3;
+	}
+	for (i = from; i < 5; i++)
 		if (r->seals & (1u << i))
 			off += (size_t)snprintf(buf + off, size - off, "%s%s",
 						off ? "+" : "", names[i]);
@@ -235,7 +244,7 @@ static void table_summary(const struct maps_opts *o, const struct maps_proc *p)
 /* The colour of a SEALED field: green sealed, red an unsealed image. */
 static const char *sealed_color(const struct maps_row *r)
 {
-	if (r->seals == MSEAL_ALL && r->cls != CLASS_VSYSCALL)
+	if ((r->seals & MSEAL_ALL) == MSEAL_ALL && r->cls != CLASS_VSYSCALL)
 		return GREEN;
 	if (!r->seals && (VERDICT_CLASSES & (1u << r->cls)))
 		return RED;
@@ -466,9 +475,9 @@ static void json_proc(struct maps_opts *o, const struct maps_proc *p)
 			printf(",\"class\":\"%s\",\"sealed\":%s,"
 			       "\"by_record\":%s,\"seal_classes\":\"%s\"}",
 			       maps_class_names[r->cls],
-			       r->cls == CLASS_VSYSCALL ? "null" :
-			       r->seals == MSEAL_ALL	? "true" :
-							  "false",
+			       r->cls == CLASS_VSYSCALL		   ? "null" :
+			       (r->seals & MSEAL_ALL) == MSEAL_ALL ? "true" :
+								     "false",
 			       r->by_record ? "true" : "false",
 			       sealed_text(r, sb, sizeof(sb)));
 		}

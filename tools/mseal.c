@@ -40,6 +40,8 @@ static const struct {
 	const char *key;
 } feature_rows[] = {
 	{ MSEAL_FEAT_SYSCALL, "mseal(2) syscall:", "mseal_syscall" },
+	{ MSEAL_FEAT_SEAL_TYPES, "  seal types:", "seal_types" },
+	{ MSEAL_FEAT_PROT_SEAL, "  PROT_SEAL:", "prot_seal" },
 	{ MSEAL_FEAT_SECCOMP, "seccomp filters:", "seccomp" },
 	{ MSEAL_FEAT_TSYNC_ESRCH,
 	  "  TSYNC_ESRCH flag:", "seccomp_tsync_esrch" },
