@@ -72,7 +72,7 @@ TEST_BIN  := $(B)/test/mseal-tests
 
 all: $(SHLIB) $(B)/libmseal.so $(STLIB) $(TOOL) $(PRELOAD) $(B)/libmseal.pc
 
-$(B)/src/%.o: src/%.c src/internal.h include/mseal.h
+$(B)/src/%.o: src/%.c src/internal.h src/self.h include/mseal.h
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LIBFLAGS) -Isrc -c -o $@ $<
@@ -94,7 +94,7 @@ $(STLIB): $(LIB_OBJS)
 # The tool reuses the library's internals (the /proc parser): -Isrc.
 # `mseal run` looks for the preload next to itself, in ../lib, then here.
 $(B)/tools/%.o: tools/%.c $(wildcard tools/*.h) include/mseal.h \
-		src/internal.h src/preload/classes.h $(PATHS_STAMP)
+		src/internal.h src/self.h src/preload/classes.h $(PATHS_STAMP)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -Itools -Isrc/preload \
@@ -107,12 +107,12 @@ $(TOOL): $(TOOL_OBJS) $(STLIB)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS)
 
 $(B)/preload/%.o: src/preload/%.c src/preload/preload.h \
-		src/preload/classes.h src/internal.h include/mseal.h
+		src/preload/classes.h src/self.h src/internal.h include/mseal.h
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(PRELOAD_CFLAGS) $(LIBFLAGS) -Isrc -c -o $@ $<
 
-$(B)/preload/lib/%.o: src/%.c src/internal.h include/mseal.h
+$(B)/preload/lib/%.o: src/%.c src/internal.h src/self.h include/mseal.h
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(PRELOAD_CFLAGS) $(LIBFLAGS) -Isrc -c -o $@ $<

@@ -214,6 +214,36 @@ int mseal_refuse(unsigned int what);
  */
 const char *mseal_backend_name(int backend);
 
+/* What mseal_self() seals, in the program and every loaded object. */
+#define MSEAL_SELF_TEXT 0x01u	/* executable segments */
+#define MSEAL_SELF_RODATA 0x02u /* read-only, non-executable segments */
+#define MSEAL_SELF_RELRO 0x04u	/* PT_GNU_RELRO, once ld.so protected it */
+#define MSEAL_SELF_DATA 0x08u	/* writable segments (.data, .bss) */
+#define MSEAL_SELF_STACK 0x10u	/* the main thread's [stack] */
+#define MSEAL_SELF_SYSTEM 0x20u /* [vdso], [vvar], [vvar_vclock] */
+#define MSEAL_SELF_DEFAULT \
+	(MSEAL_SELF_TEXT | MSEAL_SELF_RODATA | MSEAL_SELF_RELRO)
+#define MSEAL_SELF_ALL 0x3fu
+/* Flags of mseal_self(). */
+#define MSEAL_SELF_BEST_EFFORT 0x1u /* seal what can be sealed */
+
+/*
+ * mseal_self - seal the program's own image, as `mseal run` does at
+ * start-up: the segments named by what of the program and of every object
+ * loaded at the time of the call, checked against /proc/self/maps and
+ * sealed with MSEAL_ALL.  On the seccomp backend, objects at a fixed
+ * address (a non-PIE program; every object when address randomisation is
+ * off) are left out: the filter outlives execve(2).  Objects dlopen'd
+ * later are not sealed: call again after a dlopen with RTLD_NODELETE.
+ *
+ * Without flags, all or nothing: a segment not mapped the way ld.so left
+ * it fails with -EBUSY, and the batch is checked before anything is
+ * sealed.  With MSEAL_SELF_BEST_EFFORT such segments are left out and an
+ * object that cannot be sealed does not stop the others.  See
+ * mseal_self(3).  Returns 0 or -errno.
+ */
+int mseal_self(unsigned int what, unsigned int flags);
+
 /*
  * mimmutable - OpenBSD's mimmutable(2).
  *
