@@ -161,10 +161,14 @@ TEST_ENV = MSEAL_TOOL=$(abspath $(TOOL)) MSEAL=$(abspath $(TOOL)) \
 HELPERS := $(B)/test/run-helper $(B)/test/libmsealtest.so \
 	$(B)/test/libmsealtest-nodelete.so
 
-$(B)/test/run-helper: test/helpers/run_helper.c
+# run-helper links the preload's copy of the library (for mseal_self).
+PRELOAD_LIB_OBJS := $(filter $(B)/preload/lib/%,$(PRELOAD_OBJS))
+
+$(B)/test/run-helper: test/helpers/run_helper.c include/mseal.h \
+		$(PRELOAD_LIB_OBJS)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(PRELOAD_CFLAGS) -o $@ $< \
+	$(Q)$(CC) $(PRELOAD_CFLAGS) -o $@ $< $(PRELOAD_LIB_OBJS) \
 		-Wl,--enable-new-dtags,-rpath,'$$ORIGIN' $(PRELOAD_LDFLAGS) -ldl
 
 $(B)/test/libmsealtest.so: test/helpers/dltest.c
