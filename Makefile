@@ -273,7 +273,7 @@ fuzz-tool: $(FUZZ_TOOL_BIN)
 
 # libFuzzer target for the word lists: MSEAL_REFUSE, --seal, --dlopen.
 FUZZ_LISTS_BIN := $(B)/fuzz/fuzz-lists
-$(FUZZ_LISTS_BIN): fuzz/fuzz_lists.c src/refuse_parse.c src/internal.h \
+$(FUZZ_LISTS_BIN): fuzz/fuzz_lists.c src/refuse_parse.c src/internal.h src/self.h \
 		src/preload/classes.h
 	@mkdir -p $(@D)
 	$(Q)clang $(BASEFLAGS) -g -O1 -Isrc -Isrc/preload \

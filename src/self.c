@@ -158,6 +158,8 @@ static const char *self_name(const struct msl_obj *o)
  * at the top of main in a thread, and nothing here may allocate.  The lock
  * serialises concurrent calls.
  */
+void (*msl_self_test_hook)(void);
+
 static pthread_mutex_t self_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct msl_obj self_objs[MSL_OBJ_MAX];
 static struct msl_plan self_plan;
@@ -180,6 +182,8 @@ MSL_EXPORT int mseal_self(unsigned int what, unsigned int flags)
 	} else {
 		msl_self_plan(&self_plan, c.objs, c.n, what,
 			      msl_layout_not_random(), self_name);
+		if (msl_self_test_hook)
+			msl_self_test_hook();
 		rc = msl_self_seal(&self_plan, flags);
 	}
 	pthread_mutex_unlock(&self_lock);

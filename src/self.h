@@ -108,5 +108,7 @@ void msl_self_plan(struct msl_plan *p, const struct msl_obj *objs, size_t n,
  * flags).  Returns 0 or -errno; sets no errno.
  */
 int msl_self_seal(struct msl_plan *p, unsigned int flags) MSL_HIDDEN;
+/* Tests only: called by mseal_self() between the plan and the seal. */
+extern void (*msl_self_test_hook)(void) MSL_HIDDEN;
 
 #endif

@@ -283,8 +283,9 @@ int main(int argc, char **argv)
 		return self(argv[2], argc == 4 ? argv[3] : NULL);
 	if ((argc == 2 || argc == 3) && !strcmp(argv[1], "wait"))
 		return wait_sealed(argc == 3 ? argv[2] : NULL);
-	fprintf(stderr, "usage: run-helper check | dlopen PATH [nodelete] | "
-			"dlopen-bare NAME | fork-dlopen PATH | self WHAT [FLAGS] | "
-			"wait [WHAT]\n");
+	fprintf(stderr,
+		"usage: run-helper check | dlopen PATH [nodelete] | "
+		"dlopen-bare NAME | fork-dlopen PATH | self WHAT [FLAGS] | "
+		"wait [WHAT]\n");
 	return 2;
 }
