@@ -158,7 +158,8 @@ TEST_ENV = MSEAL_TOOL=$(abspath $(TOOL)) MSEAL=$(abspath $(TOOL)) \
 
 # Programs and libraries the shell tests of `mseal run` use; built without
 # sanitizers, like the preload, which they run with.
-HELPERS := $(B)/test/run-helper $(B)/test/libmsealtest.so \
+HELPERS := $(B)/test/run-helper $(B)/test/run-helper-nopie \
+	$(B)/test/libmsealtest.so \
 	$(B)/test/libmsealtest-nodelete.so
 
 # run-helper links the preload's copy of the library (for mseal_self).
@@ -170,6 +171,14 @@ $(B)/test/run-helper: test/helpers/run_helper.c include/mseal.h \
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(PRELOAD_CFLAGS) -o $@ $< $(PRELOAD_LIB_OBJS) \
 		-Wl,--enable-new-dtags,-rpath,'$$ORIGIN' $(PRELOAD_LDFLAGS) -ldl
+
+# The same, not position-independent: a fixed-address program.
+$(B)/test/run-helper-nopie: test/helpers/run_helper.c include/mseal.h \
+		$(PRELOAD_LIB_OBJS)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(PRELOAD_CFLAGS) -fno-pie -no-pie -o $@ $< \
+		$(PRELOAD_LIB_OBJS) $(PRELOAD_LDFLAGS) -ldl
 
 $(B)/test/libmsealtest.so: test/helpers/dltest.c
 	@mkdir -p $(@D)

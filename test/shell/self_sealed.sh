@@ -60,6 +60,20 @@ if command -v setarch >/dev/null && setarch -R true 2>/dev/null; then
 	fi
 fi
 
+# A non-PIE program is fixed-address: on the seccomp backend its own image
+# is left out, the libraries (randomised) are sealed.
+run "$MSEAL_BUILD/test/run-helper-nopie" self 0x7
+expect_line "$out" "before text unsealed"
+expect_line "$out" "mseal_self 0"
+expect_line "$out" "after libc-text sealed"
+if $seccomp; then
+	expect_line "$out" "after text unsealed"
+	expect_line "$out" "after rodata unsealed"
+else
+	expect_line "$out" "after text sealed"
+	expect_line "$out" "after rodata sealed"
+fi
+
 # The same sealed ranges as `mseal run`: both processes wait while
 # `mseal maps` reads them; the rows of the objects both have loaded are
 # compared (the preload and its dependencies are in one only).
