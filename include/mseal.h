@@ -229,18 +229,23 @@ const char *mseal_backend_name(int backend);
 
 /*
  * mseal_self - seal the program's own image, as `mseal run` does at
- * start-up: the segments named by what of the program and of every object
- * loaded at the time of the call, checked against /proc/self/maps and
- * sealed with MSEAL_ALL.  On the seccomp backend, objects at a fixed
- * address (a non-PIE program; every object when address randomisation is
- * off) are left out: the filter outlives execve(2).  Objects dlopen'd
- * later are not sealed: call again after a dlopen with RTLD_NODELETE.
+ * start-up (the same code): the segments named by what of the program and
+ * of every object loaded at the time of the call, checked against
+ * /proc/self/maps, sealed with MSEAL_ALL.  On the seccomp backend, objects
+ * at a fixed address (a non-PIE program; every object when address
+ * randomisation is off) are left out: the filter outlives execve(2).
+ * Objects dlopen'd later are not sealed: call again after a dlopen with
+ * RTLD_NODELETE, and never seal an object that will be dlclose'd.
  *
- * Without flags, all or nothing: a segment not mapped the way ld.so left
- * it fails with -EBUSY, and the batch is checked before anything is
- * sealed.  With MSEAL_SELF_BEST_EFFORT such segments are left out and an
- * object that cannot be sealed does not stop the others.  See
- * mseal_self(3).  Returns 0 or -errno.
+ * flags 0, all or nothing: a segment not the way ld.so left it (writable,
+ * unmapped) fails with -EBUSY, more than 1024 objects or 4096 ranges with
+ * -E2BIG, and the batch is checked for holes before anything is sealed;
+ * the native backend then seals range by range, so only a range that
+ * another thread unmaps in between can leave the batch partly sealed.
+ * MSEAL_SELF_BEST_EFFORT leaves such segments out; if the batch fails, it
+ * seals object by object and returns the first object's error.
+ * Thread-safe (calls are serialised), not async-signal-safe; allocates
+ * nothing.  See mseal_self(3).  Returns 0 or -errno.
  */
 int mseal_self(unsigned int what, unsigned int flags);
 
