@@ -53,6 +53,15 @@ bool msl_self_leaves_out(const struct msl_obj *o, bool fixed_layout)
 	       msl_config()->backend_all == MSEAL_BACKEND_SECCOMP;
 }
 
+static void plan_object(struct msl_plan *p, const struct msl_obj *o,
+			const char *name, unsigned int set, bool fixed_layout)
+{
+	if (msl_self_leaves_out(o, fixed_layout))
+		p->fixed++;
+	else
+		msl_plan_add_object(p, o, name, set);
+}
+
 void msl_self_plan(struct msl_plan *p, const struct msl_obj *objs, size_t n,
 		   unsigned int set, bool fixed_layout,
 		   const char *(*name)(const struct msl_obj *o))
@@ -60,13 +69,8 @@ void msl_self_plan(struct msl_plan *p, const struct msl_obj *objs, size_t n,
 	size_t i;
 
 	msl_plan_reset(p);
-	for (i = 0; i < n; i++) {
-		if (msl_self_leaves_out(&objs[i], fixed_layout)) {
-			p->fixed++;
-			continue;
-		}
-		msl_plan_add_object(p, &objs[i], name(&objs[i]), set);
-	}
+	for (i = 0; i < n; i++)
+		plan_object(p, &objs[i], name(&objs[i]), set, fixed_layout);
 	msl_plan_finish(p, set);
 }
 
@@ -128,14 +132,22 @@ int msl_self_seal(struct msl_plan *p, unsigned int flags)
 }
 
 struct collect {
-	struct msl_obj *objs;
+	struct msl_plan *p;
+	unsigned int set;
+	bool fixed_layout;
 	size_t n;
 	bool overflow;
 };
 
+/*
+ * Plans each object inside dl_iterate_phdr, which holds the loader's lock:
+ * its program headers cannot be unmapped by a dlclose in another thread
+ * while they are read.
+ */
 static int collect_fn(struct dl_phdr_info *info, size_t size, void *arg)
 {
 	struct collect *c = arg;
+	struct msl_obj o;
 
 	(void)size;
 	if (msl_obj_is_vdso(info))
@@ -144,13 +156,10 @@ static int collect_fn(struct dl_phdr_info *info, size_t size, void *arg)
 		c->overflow = true;
 		return 1;
 	}
-	msl_obj_from_info(&c->objs[c->n++], info);
+	c->n++;
+	msl_obj_from_info(&o, info);
+	plan_object(c->p, &o, o.name, c->set, c->fixed_layout);
 	return 0;
-}
-
-static const char *self_name(const struct msl_obj *o)
-{
-	return o->name;
 }
 
 /*
@@ -161,12 +170,11 @@ static const char *self_name(const struct msl_obj *o)
 void (*msl_self_test_hook)(void);
 
 static pthread_mutex_t self_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct msl_obj self_objs[MSL_OBJ_MAX];
 static struct msl_plan self_plan;
 
 MSL_EXPORT int mseal_self(unsigned int what, unsigned int flags)
 {
-	struct collect c = { self_objs, 0, false };
+	struct collect c = { &self_plan, what, false, 0, false };
 	int rc;
 
 	if (!what || (what & ~MSEAL_SELF_ALL) ||
@@ -176,12 +184,13 @@ MSL_EXPORT int mseal_self(unsigned int what, unsigned int flags)
 	if (rc)
 		return msl_fail(-rc);
 	pthread_mutex_lock(&self_lock);
+	c.fixed_layout = msl_layout_not_random();
+	msl_plan_reset(&self_plan);
 	dl_iterate_phdr(collect_fn, &c);
 	if (c.overflow && !(flags & MSEAL_SELF_BEST_EFFORT)) {
 		rc = -E2BIG;
 	} else {
-		msl_self_plan(&self_plan, c.objs, c.n, what,
-			      msl_layout_not_random(), self_name);
+		msl_plan_finish(&self_plan, what);
 		if (msl_self_test_hook)
 			msl_self_test_hook();
 		rc = msl_self_seal(&self_plan, flags);
