@@ -72,7 +72,7 @@ TEST_BIN  := $(B)/test/mseal-tests
 
 all: $(SHLIB) $(B)/libmseal.so $(STLIB) $(TOOL) $(PRELOAD) $(B)/libmseal.pc
 
-$(B)/src/%.o: src/%.c src/internal.h include/mseal.h
+$(B)/src/%.o: src/%.c src/internal.h src/self.h include/mseal.h
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LIBFLAGS) -Isrc -c -o $@ $<
@@ -94,7 +94,7 @@ $(STLIB): $(LIB_OBJS)
 # The tool reuses the library's internals (the /proc parser): -Isrc.
 # `mseal run` looks for the preload next to itself, in ../lib, then here.
 $(B)/tools/%.o: tools/%.c $(wildcard tools/*.h) include/mseal.h \
-		src/internal.h src/preload/classes.h $(PATHS_STAMP)
+		src/internal.h src/self.h src/preload/classes.h $(PATHS_STAMP)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -Itools -Isrc/preload \
@@ -107,12 +107,12 @@ $(TOOL): $(TOOL_OBJS) $(STLIB)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS)
 
 $(B)/preload/%.o: src/preload/%.c src/preload/preload.h \
-		src/preload/classes.h src/internal.h include/mseal.h
+		src/preload/classes.h src/self.h src/internal.h include/mseal.h
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(PRELOAD_CFLAGS) $(LIBFLAGS) -Isrc -c -o $@ $<
 
-$(B)/preload/lib/%.o: src/%.c src/internal.h include/mseal.h
+$(B)/preload/lib/%.o: src/%.c src/internal.h src/self.h include/mseal.h
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(PRELOAD_CFLAGS) $(LIBFLAGS) -Isrc -c -o $@ $<
@@ -158,14 +158,27 @@ TEST_ENV = MSEAL_TOOL=$(abspath $(TOOL)) MSEAL=$(abspath $(TOOL)) \
 
 # Programs and libraries the shell tests of `mseal run` use; built without
 # sanitizers, like the preload, which they run with.
-HELPERS := $(B)/test/run-helper $(B)/test/libmsealtest.so \
+HELPERS := $(B)/test/run-helper $(B)/test/run-helper-nopie \
+	$(B)/test/libmsealtest.so \
 	$(B)/test/libmsealtest-nodelete.so
 
-$(B)/test/run-helper: test/helpers/run_helper.c
+# run-helper links the preload's copy of the library (for mseal_self).
+PRELOAD_LIB_OBJS := $(filter $(B)/preload/lib/%,$(PRELOAD_OBJS))
+
+$(B)/test/run-helper: test/helpers/run_helper.c include/mseal.h \
+		$(PRELOAD_LIB_OBJS)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(PRELOAD_CFLAGS) -o $@ $< \
+	$(Q)$(CC) $(PRELOAD_CFLAGS) -o $@ $< $(PRELOAD_LIB_OBJS) \
 		-Wl,--enable-new-dtags,-rpath,'$$ORIGIN' $(PRELOAD_LDFLAGS) -ldl
+
+# The same, not position-independent: a fixed-address program.
+$(B)/test/run-helper-nopie: test/helpers/run_helper.c include/mseal.h \
+		$(PRELOAD_LIB_OBJS)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(PRELOAD_CFLAGS) -fno-pie -no-pie -o $@ $< \
+		$(PRELOAD_LIB_OBJS) $(PRELOAD_LDFLAGS) -ldl
 
 $(B)/test/libmsealtest.so: test/helpers/dltest.c
 	@mkdir -p $(@D)
@@ -269,7 +282,7 @@ fuzz-tool: $(FUZZ_TOOL_BIN)
 
 # libFuzzer target for the word lists: MSEAL_REFUSE, --seal, --dlopen.
 FUZZ_LISTS_BIN := $(B)/fuzz/fuzz-lists
-$(FUZZ_LISTS_BIN): fuzz/fuzz_lists.c src/refuse_parse.c src/internal.h \
+$(FUZZ_LISTS_BIN): fuzz/fuzz_lists.c src/refuse_parse.c src/internal.h src/self.h \
 		src/preload/classes.h
 	@mkdir -p $(@D)
 	$(Q)clang $(BASEFLAGS) -g -O1 -Isrc -Isrc/preload \

@@ -214,6 +214,41 @@ int mseal_refuse(unsigned int what);
  */
 const char *mseal_backend_name(int backend);
 
+/* What mseal_self() seals, in the program and every loaded object. */
+#define MSEAL_SELF_TEXT 0x01u	/* executable segments */
+#define MSEAL_SELF_RODATA 0x02u /* read-only, non-executable segments */
+#define MSEAL_SELF_RELRO 0x04u	/* PT_GNU_RELRO, once ld.so protected it */
+#define MSEAL_SELF_DATA 0x08u	/* writable segments (.data, .bss) */
+#define MSEAL_SELF_STACK 0x10u	/* the main thread's [stack] */
+#define MSEAL_SELF_SYSTEM 0x20u /* [vdso], [vvar], [vvar_vclock] */
+#define MSEAL_SELF_DEFAULT \
+	(MSEAL_SELF_TEXT | MSEAL_SELF_RODATA | MSEAL_SELF_RELRO)
+#define MSEAL_SELF_ALL 0x3fu
+/* Flags of mseal_self(). */
+#define MSEAL_SELF_BEST_EFFORT 0x1u /* seal what can be sealed */
+
+/*
+ * mseal_self - seal the program's own image, as `mseal run` does at
+ * start-up (the same code): the segments named by what of the program and
+ * of every object loaded at the time of the call, checked against
+ * /proc/self/maps, sealed with MSEAL_ALL.  On the seccomp backend, objects
+ * at a fixed address (a non-PIE program; every object when address
+ * randomisation is off) are left out: the filter outlives execve(2).
+ * Objects dlopen'd later are not sealed: call again after a dlopen with
+ * RTLD_NODELETE, and never seal an object that will be dlclose'd.
+ *
+ * flags 0, all or nothing: a segment not the way ld.so left it (writable,
+ * unmapped) fails with -EBUSY, more than 1024 objects or 4096 ranges with
+ * -E2BIG, and the batch is checked for holes before anything is sealed;
+ * the native backend then seals range by range, so only a range that
+ * another thread unmaps in between can leave the batch partly sealed.
+ * MSEAL_SELF_BEST_EFFORT leaves such segments out; if the batch fails, it
+ * seals object by object and returns the first object's error.
+ * Thread-safe (calls are serialised), not async-signal-safe; allocates
+ * nothing.  See mseal_self(3).  Returns 0 or -errno.
+ */
+int mseal_self(unsigned int what, unsigned int flags);
+
 /*
  * mimmutable - OpenBSD's mimmutable(2).
  *

@@ -12,22 +12,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-enum msl_run_kind {
-	MSL_RUN_TEXT,	/* executable PT_LOAD segments */
-	MSL_RUN_RODATA, /* read-only, non-executable PT_LOAD segments */
-	MSL_RUN_RELRO,	/* PT_GNU_RELRO, as ld.so protected it */
-	MSL_RUN_DATA,	/* writable PT_LOAD segments (.data, .bss) */
-	MSL_RUN_STACK,	/* the main thread's [stack] */
-	MSL_RUN_SYSTEM, /* [vdso], [vvar], [vvar_vclock] */
-	MSL_RUN_NKINDS
-};
-
-#define MSL_RUN_BIT(k) (1u << (k))
-/* Never changed by a correct program after start-up; see mseal-run(1). */
-#define MSL_RUN_DEFAULT                                            \
-	(MSL_RUN_BIT(MSL_RUN_TEXT) | MSL_RUN_BIT(MSL_RUN_RODATA) | \
-	 MSL_RUN_BIT(MSL_RUN_RELRO))
-#define MSL_RUN_ALL ((1u << MSL_RUN_NKINDS) - 1)
+#include "self.h"
 
 static const char *const msl_run_kind_names[MSL_RUN_NKINDS] = {
 	"text", "rodata", "relro", "data", "stack", "system",

@@ -20,14 +20,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/auxv.h>
-#include <sys/personality.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "preload.h"
 
 #define EXIT_MSEAL 125
-#define MSL_OBJ_MAX 1024
 
 static struct {
 	unsigned int set; /* MSL_RUN_BIT()s to seal */
@@ -156,20 +154,13 @@ static void emit(const struct msl_event *ev)
 		close(rc.fd);
 }
 
-static bool is_vdso(const struct dl_phdr_info *info)
-{
-	uintptr_t ehdr = getauxval(AT_SYSINFO_EHDR);
-
-	return ehdr && (uintptr_t)info->dlpi_phdr - ehdr < msl_page_size();
-}
-
 static int collect_fn(struct dl_phdr_info *info, size_t size, void *arg)
 {
 	struct msl_obj *o;
 
 	(void)size;
 	(void)arg;
-	if (is_vdso(info))
+	if (msl_obj_is_vdso(info))
 		return 0;
 	if (ncur == MSL_OBJ_MAX) {
 		seen_overflow = true;
@@ -245,30 +236,6 @@ static void atfork_child(void)
 	pthread_mutex_init(&lock, NULL);
 }
 
-/*
- * Whether this program was started without address randomisation: setarch
- * -R and gdb set ADDR_NO_RANDOMIZE, which children inherit; an
- * administrator can turn it off for everyone.  Every object is then at the
- * same address in each program this one execs, as a non-PIE image always
- * is.  Read once, before any constructor could change the persona: the
- * layout was decided by the persona at execve.
- */
-static bool layout_not_random(void)
-{
-	char c = '2';
-	int fd, p = personality(0xffffffff);
-
-	if (p != -1 && (p & ADDR_NO_RANDOMIZE))
-		return true;
-	fd = open("/proc/sys/kernel/randomize_va_space", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	if (read(fd, &c, 1) != 1)
-		c = '2';
-	close(fd);
-	return c == '0';
-}
-
 static void init(void)
 {
 	ssize_t n = readlink("/proc/self/exe", program, sizeof(program) - 1);
@@ -279,7 +246,9 @@ static void init(void)
 	else
 		program[n] = '\0';
 	read_config();
-	cfg.fixed_layout = layout_not_random();
+	/* Before any constructor could change the persona: the layout was
+	 * decided by the persona at execve. */
+	cfg.fixed_layout = msl_layout_not_random();
 	msl_seccomp_fork_init();
 	pthread_atfork(NULL, NULL, atfork_child);
 	msl_real_dlopen =
@@ -302,7 +271,8 @@ static int seal_plan(char *why, size_t size)
 	const struct msl_config *c = msl_config();
 	int rc;
 
-	rc = mseal_ranges(plan.spans, plan.nspans, MSEAL_ALL);
+	/* Ranges that changed are left out, and reported. */
+	rc = msl_self_seal(&plan, MSEAL_SELF_BEST_EFFORT);
 	if (!rc)
 		return 0;
 	if (c->env_invalid)
@@ -421,17 +391,10 @@ __attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
 
 static void handle_new(const char *file, int mode, void *handle);
 
-/*
- * Seccomp filters outlive execve, and a fixed-address object (a non-PIE
- * program; every object when randomisation is off) is at the same address
- * in the next program this process execs: sealing it would make that
- * program (gcc's collect2, any child of `setarch -R sh`) fail to load.
- * Left out, and counted in the report.
- */
+/* The fixed-address policy of mseal_self(3). */
 static bool fixed_on_seccomp(const struct msl_obj *o)
 {
-	return (o->fixed || cfg.fixed_layout) &&
-	       msl_config()->backend_all == MSEAL_BACKEND_SECCOMP;
+	return msl_self_leaves_out(o, cfg.fixed_layout);
 }
 
 static long usec_now(void)
@@ -450,7 +413,6 @@ __attribute__((constructor)) static void seal_startup(void)
 				.usec = -1 };
 	long t0 = usec_now();
 	char why[300] = "";
-	size_t i;
 
 	pthread_once(&init_once, init);
 	if (!cfg.inherit)
@@ -466,16 +428,8 @@ __attribute__((constructor)) static void seal_startup(void)
 		return;
 	}
 	pthread_mutex_lock(&lock);
-	msl_plan_reset(&plan);
-	for (i = 0; i < nstartup; i++) {
-		if (fixed_on_seccomp(&startup[i])) {
-			plan.fixed++;
-			continue;
-		}
-		msl_plan_add_object(&plan, &startup[i], obj_name(&startup[i]),
-				    cfg.set);
-	}
-	msl_plan_finish(&plan, cfg.set);
+	msl_self_plan(&plan, startup, nstartup, cfg.set, cfg.fixed_layout,
+		      obj_name);
 	ev.backend = backend_name();
 	if (cfg.dry_run) {
 		ev.status = "dry-run";

@@ -11,6 +11,13 @@
  *   run-helper fork-dlopen PATH      fork while another thread is inside
  *                                    the preload's dlopen wrapper, then
  *                                    dlopen in the child
+ *   run-helper self WHAT [FLAGS]     check ("before" lines), mseal_self(),
+ *                                    check again ("after" lines)
+ *   run-helper wait [WHAT]           mseal_self() when WHAT is given, then
+ *                                    "ready", then waits for EOF on stdin
+ *
+ * WHAT and FLAGS are numbers (strtoul base 0).  The helper links its own
+ * copy of libmseal (the preload's, built without sanitizers).
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -28,6 +35,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "mseal.h"
 
 static const char rodata[] = "read-only data of run-helper";
 static char data[64] = "writable data";
@@ -70,22 +79,95 @@ static int relro_fn(struct dl_phdr_info *info, size_t size, void *arg)
 	return 1;
 }
 
-static int check(void)
+/*
+ * Whether munmap(2) of addr's page is refused, tried in a child: an
+ * unsealed page is gone there, the parent keeps it.  The child leaves by
+ * the system call itself, not through code on a page it may have unmapped
+ * (a fault then counts as "unsealed" as well).
+ */
+static const char *unmap_state(const void *addr)
+{
+	int st = 0;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		long rc = syscall(SYS_munmap, page_of(addr),
+				  (size_t)sysconf(_SC_PAGESIZE));
+
+		syscall(SYS_exit_group, rc == 0 ? 0 : errno == EPERM ? 1 : 2);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return "fork-failed";
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 1)
+		return "sealed";
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 2)
+		return "munmap-failed";
+	return "unsealed";
+}
+
+/* Code in libc: not &getpid, which in a non-PIE program is its PLT. */
+static const void *libc_text(void)
+{
+	void *libc = dlopen("libc.so.6", RTLD_LAZY | RTLD_NOLOAD);
+	void *fn = libc ? dlsym(libc, "getpid") : NULL;
+
+	return fn ? fn : (const void *)getpid;
+}
+
+static int check_as(const char *prefix)
 {
 	int local = 0;
 
 	dl_iterate_phdr(relro_fn, NULL);
-	printf("text %s\n", state((const void *)check, PROT_READ | PROT_EXEC));
-	printf("rodata %s\n", state(rodata, PROT_READ));
+	printf("%stext %s\n", prefix,
+	       state((const void *)check_as, PROT_READ | PROT_EXEC));
+	printf("%srodata %s\n", prefix, state(rodata, PROT_READ));
 	if (relro_page)
-		printf("relro %s\n", state((void *)relro_page, PROT_READ));
+		printf("%srelro %s\n", prefix,
+		       state((void *)relro_page, PROT_READ));
 	else
-		printf("relro none\n");
-	printf("data %s\n", state(data, PROT_READ | PROT_WRITE));
-	printf("stack %s\n", state(&local, PROT_READ | PROT_WRITE));
-	printf("libc-text %s\n",
-	       state((const void *)getpid, PROT_READ | PROT_EXEC));
+		printf("%srelro none\n", prefix);
+	printf("%sdata %s\n", prefix, state(data, PROT_READ | PROT_WRITE));
+	printf("%sstack %s\n", prefix, state(&local, PROT_READ | PROT_WRITE));
+	printf("%slibc-text %s\n", prefix,
+	       state(libc_text(), PROT_READ | PROT_EXEC));
 	return 0;
+}
+
+static int check(void)
+{
+	return check_as("");
+}
+
+static int self(const char *what, const char *flags)
+{
+	int rc;
+
+	check_as("before ");
+	printf("before text-munmap %s\n", unmap_state((const void *)self));
+	printf("before rodata-munmap %s\n", unmap_state(rodata));
+	rc = mseal_self((unsigned int)strtoul(what, NULL, 0),
+			flags ? (unsigned int)strtoul(flags, NULL, 0) : 0);
+	printf("mseal_self %d%s%s\n", rc, rc ? " " : "",
+	       rc ? strerror(errno) : "");
+	check_as("after ");
+	printf("after text-munmap %s\n", unmap_state((const void *)self));
+	printf("after rodata-munmap %s\n", unmap_state(rodata));
+	return 0;
+}
+
+/* For `mseal maps PID`: sealed (or not), then alive until stdin ends. */
+static int wait_sealed(const char *what)
+{
+	char buf[64];
+	int rc = 0;
+
+	if (what)
+		rc = mseal_self((unsigned int)strtoul(what, NULL, 0), 0);
+	printf("%s\n", rc ? strerror(errno) : "ready");
+	while (read(0, buf, sizeof(buf)) > 0)
+		;
+	return rc ? 1 : 0;
 }
 
 static int do_dlopen(const char *path, int nodelete)
@@ -206,7 +288,13 @@ int main(int argc, char **argv)
 	}
 	if (argc == 3 && !strcmp(argv[1], "fork-dlopen"))
 		return fork_dlopen(argv[2]);
-	fprintf(stderr, "usage: run-helper check | dlopen PATH [nodelete] | "
-			"dlopen-bare NAME | fork-dlopen PATH\n");
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "self"))
+		return self(argv[2], argc == 4 ? argv[3] : NULL);
+	if ((argc == 2 || argc == 3) && !strcmp(argv[1], "wait"))
+		return wait_sealed(argc == 3 ? argv[2] : NULL);
+	fprintf(stderr,
+		"usage: run-helper check | dlopen PATH [nodelete] | "
+		"dlopen-bare NAME | fork-dlopen PATH | self WHAT [FLAGS] | "
+		"wait [WHAT]\n");
 	return 2;
 }

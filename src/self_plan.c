@@ -8,8 +8,9 @@
  */
 #include <elf.h>
 #include <string.h>
+#include <sys/auxv.h>
 
-#include "preload.h"
+#include "self.h"
 
 void msl_obj_from_info(struct msl_obj *o, const struct dl_phdr_info *info)
 {
@@ -36,6 +37,13 @@ void msl_obj_from_info(struct msl_obj *o, const struct dl_phdr_info *info)
 				o->rpath = true;
 		}
 	}
+}
+
+bool msl_obj_is_vdso(const struct dl_phdr_info *info)
+{
+	uintptr_t ehdr = getauxval(AT_SYSINFO_EHDR);
+
+	return ehdr && (uintptr_t)info->dlpi_phdr - ehdr < msl_page_size();
 }
 
 void msl_plan_reset(struct msl_plan *p)
