@@ -72,7 +72,15 @@ def check_state(plain, sealed):
 def policy(d):
     """(excluded paths, dlopen policy) of the sealed boot's system.conf
     (mseal-system(8)); without one, what `mseal run` does by default."""
-    paths, dlopen = [], "nodelete"
+    paths = []
+    # What the preload in force says (mseal system status), else the
+    # default of system mode (pin) or, without a policy file, of `mseal
+    # run` (nodelete).
+    m = re.search(r"^dlopen:\s*(\S+)", read(d, "system-status"), re.M)
+    if m:
+        dlopen = m.group(1)
+    else:
+        dlopen = "pin" if read(d, "system.conf") else "nodelete"
     for raw in read(d, "system.conf").splitlines():
         key, eq, value = raw.strip().partition("=")
         if not eq or raw.lstrip().startswith("#"):

@@ -54,6 +54,7 @@ uname -r >"$out/kernel"
 cp /proc/cmdline "$out/cmdline"
 cat /etc/ld.so.preload >"$out/ld.so.preload" 2>/dev/null || true
 cat /etc/mseal/system.conf >"$out/system.conf" 2>/dev/null || true
+mseal system status >"$out/system-status" 2>&1 || true
 
 # ---- every process after boot ----------------------------------------------
 
@@ -196,7 +197,7 @@ t_forkexec() {
 	[ "$(seq 1 100 | xargs -P 4 -n 1 sh -c 'exec env echo "$0"' |
 		sort -n | tail -n 1)" = 100 ] || return 1
 	beat "forkexec: xargs"
-	[ "$(seq 1 50 | xargs -P 2 -n 1 sh -c 'cat /proc/$$/comm' |
+	[ "$(seq 1 50 | xargs -P 2 -n 1 sh -c 'exec cat /proc/self/comm' |
 		grep -cx cat)" = 50 ]
 }
 
