@@ -145,6 +145,19 @@ def exes(d):
     return out
 
 
+def seccomp_filtered(d):
+    """The PIDs that run under a seccomp filter (Seccomp: 2): a filter that
+    does not know mseal(2), such as systemd 252's SystemCallFilter=
+    @system-service, makes it fail with EPERM, and the program runs on
+    unsealed."""
+    out = set()
+    for raw in read(d, "seccomp").splitlines():
+        pid, _, mode = raw.partition("\t")
+        if pid.isdigit() and mode.strip() == "2":
+            out.add(int(pid))
+    return out
+
+
 def check_sealed(plain, sealed):
     skip, dlopen = policy(sealed)
     for label, d in (("plain", plain), ("sealed", sealed)):
@@ -194,11 +207,15 @@ def check_sealed(plain, sealed):
         for obj, comms in sorted(by_dlopen.items()):
             print("           left unsealed by the policy dlopen = %s: %s "
                   "(dlopen in %s)" % (dlopen, obj, ", ".join(sorted(comms))))
+        filtered = seccomp_filtered(d)
         for p, path, u in bad[:20]:
             objs = sorted({"%s %s" % (m["class"], m["path"] or "[anon]")
                            for m in u})
-            print("           pid %d (%s, %s): %d unsealed: %s" % (
-                p["pid"], p["comm"], path, len(u), "; ".join(objs[:6]) +
+            why = ""
+            if p["pid"] in filtered:
+                why = ", under a seccomp filter (systemd's SystemCallFilter=?)"
+            print("           pid %d (%s, %s%s): %d unsealed: %s" % (
+                p["pid"], p["comm"], path, why, len(u), "; ".join(objs[:6]) +
                 (" ..." if len(objs) > 6 else "")))
         if len(bad) > 20:
             print("           ... and %d more processes" % (len(bad) - 20))

@@ -64,6 +64,11 @@ echo $? >"$out/maps.status"
 for d in /proc/[0-9]*; do
 	exe=$(readlink "$d/exe" 2>/dev/null) || continue
 	printf '%s\t%s\n' "${d#/proc/}" "$exe"
+	# Seccomp: 2 is a filter, such as systemd's SystemCallFilter=.
+	while read -r key value; do
+		[ "$key" != Seccomp: ] ||
+			printf '%s\t%s\n' "${d#/proc/}" "$value" >>"$out/seccomp"
+	done <"$d/status"
 done >"$out/exe"
 ps -eo pid,ppid,user,args >"$out/ps" 2>&1
 beat "the start-up objects of $(wc -l <"$out/exe") processes"
