@@ -332,6 +332,5 @@ clean:
 
 .PHONY: all examples check check-kernels check-system kernel bench-run \
 	check-exports check-deb check-style bench fuzz fuzz-tool fuzz-lists \
-	fuzz-record \
-	fuzz-seal \
+	fuzz-record fuzz-seal \
 	install uninstall clean
