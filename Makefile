@@ -226,6 +226,13 @@ bench: $(B)/bench/bench
 check-kernels:
 	$(Q)MAKE="$(MAKE)" test/kernels/check-kernels.sh $(B)/kernels
 
+# A Debian 12 system with systemd booted under QEMU, plain and sealed
+# system-wide, compared (test/system/check-system.sh; root only).  The
+# kernel and the root file system are cached in
+# ${SYSTEM_CACHE:-/var/cache/libmseal/system}, the rest is in $(B)/system.
+check-system:
+	$(Q)MAKE="$(MAKE)" test/system/check-system.sh $(B)/system
+
 # Linux 6.12 with the seal-types series (kernel/patches) for QEMU; cached
 # outside the tree, in ${MSEAL_KERNEL_CACHE:-/var/cache/libmseal/kernel}.
 kernel:
@@ -336,7 +343,7 @@ uninstall:
 clean:
 	rm -rf $(B) build-*
 
-.PHONY: all examples check check-kernels kernel bench-run check-exports \
-	check-deb check-style bench fuzz fuzz-tool fuzz-lists fuzz-record \
-	fuzz-seal \
+.PHONY: all examples check check-kernels check-system kernel bench-run \
+	check-exports check-deb check-style bench fuzz fuzz-tool fuzz-lists \
+	fuzz-record fuzz-seal \
 	install uninstall clean
