@@ -56,7 +56,9 @@ SHLIB    := $(B)/libmseal.so.$(VERSION)
 SONAME   := libmseal.so.$(SOVERSION)
 STLIB    := $(B)/libmseal.a
 TOOL     := $(B)/mseal
-TOOL_OBJS := $(patsubst tools/%.c,$(B)/tools/%.o,$(wildcard tools/*.c))
+# The tool parses the system policy with the preload's parser.
+TOOL_OBJS := $(patsubst tools/%.c,$(B)/tools/%.o,$(wildcard tools/*.c)) \
+	$(B)/tools/sysconf.o
 PRELOAD  := $(B)/libmseal-preload.so
 PRELOAD_SRCS := $(wildcard src/preload/*.c)
 # The preload links its own copy of the library, built without sanitizers:
@@ -93,8 +95,15 @@ $(STLIB): $(LIB_OBJS)
 
 # The tool reuses the library's internals (the /proc parser): -Isrc.
 # `mseal run` looks for the preload next to itself, in ../lib, then here.
+$(B)/tools/sysconf.o: src/preload/sysconf.c src/preload/sysconf.h \
+		src/preload/classes.h
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -c -o $@ $<
+
 $(B)/tools/%.o: tools/%.c $(wildcard tools/*.h) include/mseal.h \
-		src/internal.h src/self.h src/preload/classes.h $(PATHS_STAMP)
+		src/internal.h src/self.h src/preload/classes.h \
+		src/preload/sysconf.h $(PATHS_STAMP)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -Itools -Isrc/preload \
@@ -107,7 +116,8 @@ $(TOOL): $(TOOL_OBJS) $(STLIB)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS)
 
 $(B)/preload/%.o: src/preload/%.c src/preload/preload.h \
-		src/preload/classes.h src/self.h src/internal.h include/mseal.h
+		src/preload/classes.h src/preload/sysconf.h src/self.h \
+		src/internal.h include/mseal.h
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(PRELOAD_CFLAGS) $(LIBFLAGS) -Isrc -c -o $@ $<
@@ -314,11 +324,26 @@ fuzz-record: $(FUZZ_RECORD_BIN)
 	$(Q)$(FUZZ_RECORD_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		$(B)/fuzz/corpus-record fuzz/seeds-record
 
+# libFuzzer target for the system policy parser (mseal-system(8)).
+FUZZ_SYSCONF_BIN := $(B)/fuzz/fuzz-sysconf
+$(FUZZ_SYSCONF_BIN): fuzz/fuzz_sysconf.c src/preload/sysconf.c \
+		src/preload/sysconf.h src/preload/classes.h
+	@mkdir -p $(@D)
+	$(Q)clang $(BASEFLAGS) -g -O1 -Isrc/preload \
+		-fsanitize=fuzzer,address,undefined \
+		-o $@ fuzz/fuzz_sysconf.c src/preload/sysconf.c
+
+fuzz-sysconf: $(FUZZ_SYSCONF_BIN)
+	$(Q)mkdir -p $(B)/fuzz/corpus-sysconf
+	$(Q)$(FUZZ_SYSCONF_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+		$(B)/fuzz/corpus-sysconf fuzz/seeds-sysconf
+
 install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
 		$(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGCONFIGDIR) \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
-		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(PRELOADDIR)
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(PRELOADDIR)
 	install -m 0755 $(SHLIB) $(DESTDIR)$(LIBDIR)/
 	ln -sf libmseal.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libmseal.so
@@ -330,6 +355,7 @@ install: all
 	install -m 0644 man/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 man/man3/*.3 $(DESTDIR)$(MANDIR)/man3/
 	install -m 0644 man/man7/*.7 $(DESTDIR)$(MANDIR)/man7/
+	install -m 0644 man/man8/*.8 $(DESTDIR)$(MANDIR)/man8/
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libmseal.so.$(VERSION) \
@@ -337,7 +363,7 @@ uninstall:
 		$(DESTDIR)$(LIBDIR)/libmseal.a $(DESTDIR)$(INCLUDEDIR)/mseal.h \
 		$(DESTDIR)$(BINDIR)/mseal $(DESTDIR)$(PKGCONFIGDIR)/libmseal.pc \
 		$(DESTDIR)$(PRELOADDIR)/libmseal-preload.so
-	for f in man/man1/*.1 man/man3/*.3 man/man7/*.7; do \
+	for f in man/man1/*.1 man/man3/*.3 man/man7/*.7 man/man8/*.8; do \
 		rm -f $(DESTDIR)$(MANDIR)/$${f#man/}; done
 
 clean:
@@ -345,5 +371,5 @@ clean:
 
 .PHONY: all examples check check-kernels check-system kernel bench-run \
 	check-exports check-deb check-style bench fuzz fuzz-tool fuzz-lists \
-	fuzz-record fuzz-seal \
+	fuzz-record fuzz-seal fuzz-sysconf \
 	install uninstall clean

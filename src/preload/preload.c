@@ -10,8 +10,13 @@
  * on the seccomp backend).  dlopen() is wrapped so that objects loaded
  * later are sealed after dlopen returns, when they can never be unloaded.
  *
- * Configured by environment variables; see mseal-run(1).  The only symbol
- * it exports is dlopen.
+ * Two modes.  Run mode (mseal-run(1)): loaded through LD_PRELOAD,
+ * configured by MSEAL_RUN_* variables, fails the program when it cannot
+ * seal.  System mode (mseal-system(8)): loaded through /etc/ld.so.preload,
+ * configured by /etc/mseal/system.conf alone (never by the environment in
+ * an AT_SECURE process), native backend only, and never in the way: what
+ * fails is logged once to syslog and the program runs on unsealed.  The
+ * only symbol it exports is dlopen.
  */
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -20,10 +25,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/auxv.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "preload.h"
+#include "sysconf.h"
 
 #define EXIT_MSEAL 125
 
@@ -35,7 +42,10 @@ static struct {
 	bool inherit;
 	bool json;
 	bool report;
-	bool fixed_layout;	/* started without address randomisation */
+	bool fixed_layout; /* started without address randomisation */
+	bool system;	   /* system mode: see mseal-system(8) */
+	bool excluded;	   /* system mode: the policy leaves this program out */
+	bool log_stderr;   /* system mode: MSEAL_SYSTEM_LOG=stderr (tests) */
 	char report_path[4096]; /* "" for stderr */
 	char error[256];	/* a configuration error, for the constructor */
 } cfg;
@@ -90,13 +100,70 @@ __attribute__((format(printf, 1, 2))) static void config_error(const char *fmt,
 	va_end(ap);
 }
 
+/* Whether LD_PRELOAD names this library (by path or by file name). */
+static bool preloaded_by_env(void)
+{
+	const char *list = getenv("LD_PRELOAD"), *base;
+	Dl_info info;
+	size_t n, blen;
+
+	if (!list || !dladdr((void *)preloaded_by_env, &info) ||
+	    !info.dli_fname)
+		return false;
+	base = strrchr(info.dli_fname, '/');
+	base = base ? base + 1 : info.dli_fname;
+	blen = strlen(base);
+	while (*list) {
+		n = strcspn(list, ": \t");
+		if (n && ((strlen(info.dli_fname) == n &&
+			   !strncmp(list, info.dli_fname, n)) ||
+			  (n >= blen && !strncmp(list + n - blen, base, blen) &&
+			   (n == blen || list[n - blen - 1] == '/'))))
+			return true;
+		list += n;
+		list += strspn(list, ": \t");
+	}
+	return false;
+}
+
+/*
+ * System mode's policy.  In an AT_SECURE process (set-user-ID, file
+ * capabilities) not one environment variable is read: the policy comes
+ * from the root-owned file alone.
+ */
+static void read_system_config(bool secure)
+{
+	static struct msl_sysconf sc;
+	const char *path = secure ? NULL : getenv("MSEAL_SYSTEM_CONF");
+	const char *log = secure ? NULL : getenv("MSEAL_SYSTEM_LOG");
+
+	cfg.system = true;
+	cfg.best_effort = true;
+	cfg.log_stderr = log && !strcmp(log, "stderr");
+	cfg.dlopen_policy = MSL_DLOPEN_OFF;
+	if (!path || !*path)
+		path = MSL_SYSCONF_PATH;
+	if (msl_sysconf_read(path, &sc, cfg.error, sizeof(cfg.error)))
+		return;
+	cfg.set = sc.set;
+	cfg.excluded = msl_sysconf_excludes(&sc, program);
+	if (!cfg.excluded)
+		cfg.dlopen_policy = sc.dlopen_policy;
+}
+
 static void read_config(void)
 {
+	bool secure = getauxval(AT_SECURE) != 0;
 	const char *v, *bad;
 	size_t badlen;
 	char word[64];
 
 	cfg.set = MSL_RUN_DEFAULT;
+	v = secure ? NULL : getenv("MSEAL_SYSTEM_CONF");
+	if (secure || (v && *v) || !preloaded_by_env()) {
+		read_system_config(secure);
+		return;
+	}
 	v = getenv("MSEAL_RUN_SEAL");
 	if (v && *v && !msl_run_parse_seal(v, &cfg.set, &bad, &badlen)) {
 		snprintf(word, sizeof(word), "%.*s", (int)badlen, bad);
@@ -383,6 +450,34 @@ __attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
 		return;
 }
 
+/*
+ * System mode: the first failure of the process goes to syslog (LOG_USER),
+ * and no other.  No openlog(): the program's own ident and options stay as
+ * the program set them.  The socket is closed again when this runs before
+ * main (at_startup), where the program has opened no log of its own yet.
+ */
+__attribute__((format(printf, 2, 3))) static void system_log(bool at_startup,
+							     const char *fmt,
+							     ...)
+{
+	static bool logged;
+	char msg[500];
+	va_list ap;
+
+	if (__atomic_exchange_n(&logged, true, __ATOMIC_ACQ_REL))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	syslog(LOG_USER | LOG_WARNING, "mseal: %s[%d]: %s; running unsealed",
+	       program, (int)getpid(), msg);
+	if (at_startup)
+		closelog();
+	if (cfg.log_stderr)
+		say("mseal: %s[%d]: %s; running unsealed\n", program,
+		    (int)getpid(), msg);
+}
+
 #define fatal(...)                 \
 	do {                       \
 		say(__VA_ARGS__);  \
@@ -417,6 +512,20 @@ __attribute__((constructor)) static void seal_startup(void)
 	pthread_once(&init_once, init);
 	if (!cfg.inherit)
 		stop_inheritance();
+	if (cfg.system && (cfg.error[0] || cfg.excluded)) {
+		if (cfg.error[0])
+			system_log(true, "%s", cfg.error);
+		return;
+	}
+	if (cfg.system && msl_config()->backend_all != MSEAL_BACKEND_NATIVE) {
+		/* Seccomp filters would outlive execve: see mseal-system(8). */
+		cfg.dlopen_policy = MSL_DLOPEN_OFF;
+		system_log(true,
+			   "system mode seals with mseal(2) only, and the "
+			   "backend here is %s (see mseal probe)",
+			   backend_name());
+		return;
+	}
 	if (cfg.error[0]) {
 		if (!cfg.best_effort)
 			fatal("mseal: %s\n", cfg.error);
@@ -440,7 +549,9 @@ __attribute__((constructor)) static void seal_startup(void)
 		ev.reason = why;
 		ev.usec = usec_now() - t0;
 		emit(&ev);
-		if (!cfg.best_effort)
+		if (cfg.system)
+			system_log(true, "cannot seal at start-up: %s", why);
+		else if (!cfg.best_effort)
 			fatal("mseal: cannot seal %s at start-up: %s\n",
 			      program, why);
 	} else {
@@ -545,7 +656,11 @@ static void handle_new(const char *file, int mode, void *handle)
 		} else if (seal_plan(why, sizeof(why))) {
 			ev.status = "failed";
 			ev.reason = why;
-			if (!cfg.best_effort && !cfg.report)
+			if (cfg.system)
+				system_log(false,
+					   "cannot seal %s after dlopen: %s",
+					   ev.object, why);
+			else if (!cfg.best_effort && !cfg.report)
 				say("mseal: cannot seal %s after dlopen: %s\n",
 				    ev.object, why);
 		} else {
