@@ -147,6 +147,9 @@ unsigned int maps_mapping_count(const struct maps_proc *p);
 int maps_percent(const struct maps_proc *p, enum maps_class c);
 /* Full, partial, none or n/a, for the image classes. */
 enum maps_verdict maps_verdict_of(const struct maps_proc *p);
+/* mseal system status: the processes of `mseal maps --all` counted by
+ * verdict (indexed by enum maps_verdict); returns how many, or -errno. */
+int maps_count_verdicts(unsigned int counts[NVERDICT]);
 const char *maps_verdict(const struct maps_proc *p);
 /* Whether every class in check is fully sealed. */
 bool maps_check_passes(const struct maps_proc *p, unsigned int check);

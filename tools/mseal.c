@@ -23,12 +23,14 @@ static void usage(void)
 	printf("usage: mseal probe [--json | --dump-filter]\n"
 	       "       mseal run [OPTIONS] [--] PROGRAM [ARGS...]\n"
 	       "       mseal maps [OPTIONS] PID... | --all | --self\n"
+	       "       mseal system enable | disable | status [...]\n"
 	       "       mseal COMMAND --help | --version\n"
 	       "       mseal --help | --version\n"
 	       "\n"
 	       "  probe    print what this kernel and process can seal\n"
 	       "  run      run PROGRAM with its start-up image sealed\n"
 	       "  maps     show which mappings of a process are sealed\n"
+	       "  system   seal every program of a system at start-up\n"
 	       "\n"
 	       "See mseal(1).\n");
 }
@@ -376,6 +378,8 @@ int main(int argc, char **argv)
 		return cmd_run(argc, argv);
 	if (strcmp(argv[0], "maps") == 0)
 		return cmd_maps(argc, argv);
+	if (strcmp(argv[0], "system") == 0)
+		return cmd_system(argc, argv);
 	fprintf(stderr, "mseal: unknown command '%s' (see 'mseal --help')\n",
 		argv[0]);
 	return EXIT_USAGE;

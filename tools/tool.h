@@ -20,6 +20,7 @@
 
 int cmd_run(int argc, char **argv);
 int cmd_maps(int argc, char **argv);
+int cmd_system(int argc, char **argv);
 
 /*
  * Finds libmseal-preload.so: $MSEAL_PRELOAD, else next to this program,
