@@ -43,7 +43,7 @@ static const char default_conf[] =
 	"# See mseal-system(8).  Written by `mseal system enable`; `mseal\n"
 	"# system disable` removes it again unless it was edited.\n"
 	"seal = default\n"
-	"dlopen = nodelete\n"
+	"dlopen = pin\n"
 	"# Programs left out, one absolute path per line (a path ending in /\n"
 	"# leaves out everything under it), for example:\n"
 	"# exclude = /usr/local/bin/jit-that-reprotects-its-text\n";

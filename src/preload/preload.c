@@ -139,6 +139,7 @@ static void read_system_config(bool secure)
 
 	cfg.system = true;
 	cfg.best_effort = true;
+	cfg.inherit = true; /* the environment is the program's: untouched */
 	cfg.log_stderr = log && !strcmp(log, "stderr");
 	cfg.dlopen_policy = MSL_DLOPEN_OFF;
 	if (!path || !*path)

@@ -157,7 +157,7 @@ int msl_sysconf_parse(const char *text, size_t len, struct msl_sysconf *c,
 	int rc;
 
 	c->set = MSL_RUN_DEFAULT;
-	c->dlopen_policy = MSL_DLOPEN_NODELETE;
+	c->dlopen_policy = MSL_DLOPEN_PIN; /* see mseal-system(8) */
 	c->nexclude = 0;
 	c->paths_len = 0;
 	if (errsize)
