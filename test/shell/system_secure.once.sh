@@ -27,6 +27,8 @@ cp /etc/ld.so.cache /etc/passwd /etc/group "$C/etc/"
 cp "$PRELOAD" "$C/files/libmseal-preload.so"
 cp "$H" "$C/files/helper"
 cp /usr/bin/id "$C/files/id"
+cp "$MSEAL" "$C/files/mseal"
+printf '\177ELF, but no shared object' >"$C/files/broken.so"
 echo /tmp/libmseal-preload.so >"$C/etc/ld.so.preload"
 printf 'seal = default\n' >"$C/etc/mseal/system.conf"
 printf 'sael = all\n' >"$C/files/bad.conf"
@@ -89,4 +91,25 @@ for k in text rodata relro libc-text; do
 	expect_line "$out" "$k sealed"
 done
 [ ! -s "$err" ] || fail "ld.so.preload alone: stderr not empty"
+
+# mseal system on the chroot's own / (live: the trial run of /bin/true).
+rm -r "$C/etc/ld.so.preload" "$C/etc/mseal"
+inside bare /tmp/mseal system enable --preload /tmp/broken.so
+expect_rc 1 "a preload ld.so cannot load"
+expect_text "$err" "refusing: /bin/true with /tmp/broken.so said: "
+[ ! -e "$C/etc/ld.so.preload" ] && [ ! -e "$C/etc/mseal" ] ||
+	fail "refused enable left files"
+inside bare /tmp/mseal system enable --preload /tmp/libmseal-preload.so
+expect_rc 0 "enable on the chroot's /"
+[ "$(cat "$C/etc/ld.so.preload")" = /tmp/libmseal-preload.so ] ||
+	fail "ld.so.preload"
+inside bare /tmp/mseal system status
+expect_rc 0 "status on the chroot's /"
+expect_line "$out" "state:         enabled"
+grep -qE '^processes: +[0-9]+ read: [1-9][0-9]* full, ' "$out" ||
+	fail "not one sealed process counted (the tool itself is one)"
+inside bare /tmp/mseal system disable
+expect_rc 0 "disable on the chroot's /"
+[ ! -e "$C/etc/ld.so.preload" ] && [ ! -e "$C/etc/mseal" ] ||
+	fail "disable left files"
 exit 0
