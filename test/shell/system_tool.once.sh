@@ -98,6 +98,41 @@ same "$TMPDIR/a" "$TMPDIR/c" "refused enable"
 sys status --root "$R"
 expect_text "$out" "line 2: unknown dlopen policy"
 
+# Each kind of bad policy: enable refuses with the line and the reason.
+bad_policy() { # TEXT(printf) MESSAGE
+	fresh
+	mkdir -p "$R/etc/mseal"
+	printf "$1" >"$R/etc/mseal/system.conf"
+	snap "$TMPDIR/a"
+	sys enable --root "$R" --preload "$P"
+	expect_rc 1 "bad policy: $2"
+	expect_text "$err" "system.conf: $2"
+	snap "$TMPDIR/c"
+	same "$TMPDIR/a" "$TMPDIR/c" "bad policy: $2"
+}
+bad_policy '# ok\n\nseal\n' "line 3: 'seal' is not 'key = value'"
+bad_policy 'seal =  \n' "line 1: 'seal' has no value"
+bad_policy 'seal = text\nseal = all\n' "line 2: 'seal' given twice"
+bad_policy 'dlopen = pin\ndlopen = off\n' "line 2: 'dlopen' given twice"
+bad_policy 'seal = text,,relro\n' "line 1: unknown class ''"
+bad_policy 'exclude = bin/sh\n' "line 1: exclude 'bin/sh' is not an absolute path"
+bad_policy 'seal = text\001\n' "line 1: control character \\x01"
+bad_policy 'exclude = /b\303\244r\n' "line 1: byte \\xc3 is not printable ASCII"
+bad_policy 'seal = text\n\000\n' "line 2: NUL byte"
+bad_policy "$(i=0; while [ $i -lt 257 ]; do printf 'exclude = /x%d\\n' $i; i=$((i + 1)); done)" \
+	"line 257: more than 256 exclude lines"
+# Comments, blanks, tabs and CRLF are fine.
+fresh
+mkdir -p "$R/etc/mseal"
+printf '  # c\r\n\tseal\t=\ttext , \r\n' >"$R/etc/mseal/system.conf"
+sys status --root "$R"
+expect_text "$out" "unknown class 'text '"
+printf '  # c\r\n\tseal\t=\ttext,relro \r\ndlopen=off\n' >"$R/etc/mseal/system.conf"
+sys status --root "$R"
+expect_line "$out" "policy:        /etc/mseal/system.conf: valid"
+expect_line "$out" "seal:          text,relro"
+expect_line "$out" "dlopen:        off"
+
 # Bad arguments: nothing changed.
 fresh
 snap "$TMPDIR/a"
