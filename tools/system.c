@@ -99,7 +99,11 @@ static const char *in_root(const struct opts *o, const char *path, char *buf,
 	return buf;
 }
 
-/* Reads a whole (small) file; -ENOENT when missing. */
+/*
+ * Reads a whole (small) file; -ENOENT when missing.  Never through a
+ * symbolic link (ELOOP): under --root an absolute link would lead out of
+ * the image, and a file it reads is one it may replace.
+ */
 static int read_text(const char *path, char **text, size_t *len)
 {
 	char *buf = malloc(TEXT_MAX + 1);
@@ -109,7 +113,7 @@ static int read_text(const char *path, char **text, size_t *len)
 
 	if (!buf)
 		return -ENOMEM;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
 	if (fd < 0) {
 		e = errno;
 		free(buf);
@@ -416,7 +420,11 @@ static int cmd_enable(const struct opts *o)
 	st.list_unended = text && len && text[len - 1] != '\n';
 	snprintf(st.line, sizeof(st.line), "%s", o->preload);
 
-	if (stat(conf, &sb) == 0) {
+	if (lstat(conf, &sb) == 0) {
+		if (S_ISLNK(sb.st_mode)) {
+			free(text);
+			return fail("%s: a symbolic link: refusing", conf);
+		}
 		if (msl_sysconf_read(conf, &sc, err, sizeof(err))) {
 			free(text);
 			return fail("refusing to enable: %s", err);

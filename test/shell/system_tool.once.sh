@@ -133,6 +133,24 @@ expect_line "$out" "policy:        /etc/mseal/system.conf: valid"
 expect_line "$out" "seal:          text,relro"
 expect_line "$out" "dlopen:        off"
 
+# Symbolic links are never followed (under --root they lead out).
+fresh
+ln -s /etc/passwd "$R/etc/ld.so.preload"
+mkdir -p "$R/etc/mseal"
+snap "$TMPDIR/a"
+sys enable --root "$R" --preload "$P"
+expect_rc 1 "ld.so.preload a symlink"
+expect_text "$err" "ld.so.preload: Too many levels of symbolic links"
+rm "$R/etc/ld.so.preload"
+ln -s /etc/hostname "$R/etc/mseal/system.conf"
+sys enable --root "$R" --preload "$P"
+expect_rc 1 "system.conf a symlink"
+expect_text "$err" "system.conf: a symbolic link: refusing"
+rm "$R/etc/mseal/system.conf"
+ln -s /etc/passwd "$R/etc/ld.so.preload"
+snap "$TMPDIR/c"
+same "$TMPDIR/a" "$TMPDIR/c" "symlinks"
+
 # Bad arguments: nothing changed.
 fresh
 snap "$TMPDIR/a"
