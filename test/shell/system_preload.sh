@@ -47,7 +47,7 @@ else
 fi
 
 # The environment is left as it is: nothing added for children.
-sysrun "$C" /usr/bin/env
+sysrun "$C" env
 grep -q '^MSEAL_RUN_' "$out" && fail "MSEAL_RUN_ variables added"
 expect_line "$out" "LD_PRELOAD=$PRELOAD"
 
