@@ -622,6 +622,8 @@ static int cmd_status(const struct opts *o)
 		       msl_run_dlopen_names[sc.dlopen_policy]);
 		printf("excluded:      %zu program%s\n", sc.nexclude,
 		       sc.nexclude == 1 ? "" : "s");
+		for (k = 0; k < sc.nexclude; k++)
+			printf("exclude:       %s\n", sc.paths + sc.exclude[k]);
 	}
 	printf("kernel mseal:  %s\n", kernel_can_seal() ? "yes" : "no");
 	if (o->live) {
