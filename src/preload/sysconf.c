@@ -112,8 +112,8 @@ static int parse_line(const char *s, size_t n, unsigned int line,
 		*seen |= 1;
 		if (!msl_run_parse_seal(word, &c->set, &badw, &badlen))
 			return bad(err, size, line,
-				   "unknown class '%s' (use text, rodata, "
-				   "relro, data, stack, vdso, default, all)",
+				   "unknown class '%s' (use " MSL_RUN_SEAL_WORDS
+				   ")",
 				   shown(badw, badlen, buf, sizeof(buf)));
 	} else if (klen == 6 && !memcmp(key, "dlopen", 6)) {
 		if (*seen & 2)
