@@ -56,6 +56,7 @@ struct msl_config {
 	bool env_refuse_invalid;   /* MSEAL_REFUSE held a bad value */
 	bool env_native;	   /* MSEAL_BACKEND=native */
 	unsigned int refuse;	   /* MSEAL_REFUSE_* from MSEAL_REFUSE */
+	int mseal_refused; /* errno of a seccomp filter refusing mseal(2) */
 };
 
 const struct msl_config *msl_config(void) MSL_HIDDEN;

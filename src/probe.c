@@ -43,9 +43,13 @@ static int system_state;
  * seccomp policy may answer EPERM for an unknown syscall: that is "no
  * mseal" too, since every real seal would fail the same way.
  */
-static bool kernel_has_mseal(void)
+static bool kernel_has_mseal(int *refused)
 {
-	return syscall(__NR_mseal, 0UL, 0UL, 0UL) == 0;
+	if (syscall(__NR_mseal, 0UL, 0UL, 0UL) == 0)
+		return true;
+	/* Any answer but ENOSYS came from a filter, not from the kernel. */
+	*refused = errno == ENOSYS ? 0 : errno;
+	return false;
 }
 
 /*
@@ -152,7 +156,7 @@ static void probe_once(void)
 	long ps = sysconf(_SC_PAGESIZE);
 
 	page_size = ps > 0 ? (size_t)ps : 4096;
-	if (kernel_has_mseal())
+	if (kernel_has_mseal(&config.mseal_refused))
 		flags |= MSEAL_FEAT_SYSCALL;
 	if ((flags & MSEAL_FEAT_SYSCALL) && kernel_has_seal_types())
 		flags |= MSEAL_FEAT_SEAL_TYPES;

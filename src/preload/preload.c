@@ -521,10 +521,17 @@ __attribute__((constructor)) static void seal_startup(void)
 	if (cfg.system && msl_config()->backend_all != MSEAL_BACKEND_NATIVE) {
 		/* Seccomp filters would outlive execve: see mseal-system(8). */
 		cfg.dlopen_policy = MSL_DLOPEN_OFF;
-		system_log(true,
-			   "system mode seals with mseal(2) only, and the "
-			   "backend here is %s (see mseal probe)",
-			   backend_name());
+		if (msl_config()->mseal_refused)
+			system_log(true,
+				   "mseal(2) is refused by this process's "
+				   "seccomp filter (%s), and system mode seals "
+				   "with mseal(2) only",
+				   strerror(msl_config()->mseal_refused));
+		else
+			system_log(true,
+				   "system mode seals with mseal(2) only, and "
+				   "the backend here is %s (see mseal probe)",
+				   backend_name());
 		return;
 	}
 	if (cfg.error[0]) {
