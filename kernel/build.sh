@@ -20,6 +20,10 @@
 # fragment and this script, so a fresh clone on the same machine reuses
 # it and any change to an input builds anew.  Prints the bzImage's path.
 #
+# Exit status: 0 built or cached, 77 when the source package or a build
+# tool is missing (check-kernels skips the kernel then, except in CI),
+# 1 on any other failure.
+#
 # Environment (optional): MSEAL_KERNEL_CACHE (above), MSEAL_KERNEL_SOURCE
 # (the tarball), MSEAL_KERNEL_JOBS (make -j, 2), MSEAL_KERNEL_KEEP=1 (keep
 # the build tree in HASH/src for incremental work), MSEAL_KERNEL_CCACHE=0
@@ -42,10 +46,18 @@ die() {
 	exit 1
 }
 
-[ -r "$src" ] || die "$src not found (apt-get install linux-source-6.12 flex bison bc libelf-dev libssl-dev)"
+# What is not installed: status 77, as a test that cannot run here.
+missing() {
+	printf 'kernel/build.sh: %s not found (apt-get install linux-source-6.12 flex bison bc libelf-dev libssl-dev)\n' "$1" >&2
+	exit 77
+}
+
+[ -r "$src" ] || missing "$src"
 for t in make gcc flex bison bc patch sha256sum tar xz; do
-	command -v "$t" >/dev/null || die "$t not found"
+	command -v "$t" >/dev/null || missing "$t"
 done
+# objtool, built with the kernel, includes it.
+[ -r /usr/include/gelf.h ] || missing /usr/include/gelf.h
 case "$jobs" in '' | *[!0-9]*) die "bad MSEAL_KERNEL_JOBS: '$jobs'" ;; esac
 
 # One compiler for every make below: Kconfig records $(CC) and would
