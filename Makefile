@@ -231,8 +231,17 @@ $(B)/bench/bench: bench/bench.c include/mseal.h $(STLIB)
 bench: $(B)/bench/bench
 	$(Q)$(B)/bench/bench $(BENCHFLAGS)
 
-# The suite on Debian's 6.1 (no mseal) and 6.12 kernels under QEMU, with a
-# static build; downloads and images are cached in $(B)/kernels.
+# Typed seals against upstream's on the seal-types kernel, in one run
+# (KERNELS_BENCH=1 make check-kernels runs it there).  Not part of check.
+$(B)/test/seal-bench: test/kernels/seal_bench.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
+
+# The suite on Debian's 6.1 (no mseal) and 6.12 kernels and on 6.12 with
+# the seal-types series (kernel/) under QEMU, with a static build;
+# downloads and images are cached in $(B)/kernels, the patched kernel by
+# kernel/build.sh.
 check-kernels:
 	$(Q)MAKE="$(MAKE)" test/kernels/check-kernels.sh $(B)/kernels
 
@@ -263,7 +272,8 @@ check-exports: $(SHLIB) $(PRELOAD)
 	$(Q)echo "check-exports: $(PRELOAD) exports dlopen only"
 
 STYLE_FILES = include/*.h src/*.c src/*.h src/preload/*.c src/preload/*.h \
-	tools/*.c tools/*.h test/*.c test/*.h test/helpers/*.c fuzz/*.c bench/*.c
+	tools/*.c tools/*.h test/*.c test/*.h test/helpers/*.c test/kernels/*.c \
+	fuzz/*.c bench/*.c
 
 check-style:
 	$(Q)clang-format --dry-run --Werror $(STYLE_FILES)
