@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: MIT
 #
 # The kernel matrix: boots Debian's own cloud kernels under QEMU, one
-# without mseal(2) (6.1) and one with it (6.12), and runs the suite in each
-# once per backend.  Fails when a run has a failing test, hangs, or never
-# prints the runner's summary line.
+# without mseal(2) (6.1) and one with it (6.12), and 6.12 with the
+# seal-types series of kernel/ (6.12+seal, built by kernel/build.sh), and
+# runs the suite in each once per backend; in 6.12+seal also the upstream
+# selftest mseal_test and the series' mseal_types_test.  Fails when a run
+# has a failing test, hangs, or never prints its summary line.
 #
 # usage: test/kernels/check-kernels.sh OUTDIR     (make check-kernels)
 #
@@ -24,7 +26,17 @@
 #   KERNELS_FUZZ_ON       the kernels that run it after the suite (6.1: the
 #                         kernel without mseal(2), where the seccomp backend
 #                         is all there is; there only the invariant applies)
-#   KERNELS_ONLY          boot only the kernels with these labels (6.1 6.12)
+#   KERNELS_ONLY          boot only the kernels with these labels
+#                         (6.1 6.12 6.12+seal)
+#   KERNELS_SEAL_REQUIRED 1: 6.12+seal fails when kernel/build.sh cannot
+#                         build it here (no linux-source-6.12 or no build
+#                         tool); 0: it is a SKIP row then.  1 when CI is
+#                         set (.ci/run), else 0.
+#   KERNELS_SEAL_DIR      boot this directory's bzImage as 6.12+seal, with
+#                         its mseal_test and mseal_types_test (a kernel
+#                         built elsewhere; default: kernel/build.sh's)
+#   KERNELS_BENCH         1: 6.12+seal also runs test/kernels/seal_bench.c
+#                         after the suite (0)
 #   QEMU                  the emulator (qemu-system-x86_64)
 #   QEMU_FLAGS            added to its command line (say, -accel kvm)
 #   MAKE                  make for the static build (make)
@@ -47,10 +59,13 @@
 set -euo pipefail
 
 # label, and the apt-cache search pattern for its package.  The newest
-# version of any matching package wins.
+# version of any matching package wins.  kernel/build.sh instead of a
+# pattern: the patched kernel, built here (cached by the hash of its
+# inputs; tens of minutes the first time).
 KERNELS='
 6.1	linux-image-6\.1\.0-[0-9]+-cloud-amd64-unsigned
 6.12	linux-image-6\.12\.[0-9]+.*-cloud-amd64-unsigned
+6.12+seal	kernel/build.sh
 '
 
 backends=${KERNELS_BACKENDS:-auto,seccomp}
@@ -59,6 +74,8 @@ idle_timeout=${KERNELS_IDLE_TIMEOUT:-300}
 time_limit=${KERNELS_TIME_LIMIT:-2700}
 filter=${KERNELS_FILTER:-}
 only=${KERNELS_ONLY:-}
+seal_required=${KERNELS_SEAL_REQUIRED:-$([ -n "${CI:-}" ] && echo 1 || echo 0)}
+bench=${KERNELS_BENCH:-0}
 qemu=${QEMU:-qemu-system-x86_64}
 make=${MAKE:-make}
 
@@ -79,6 +96,8 @@ for v in KERNELS_RUN_TIMEOUT KERNELS_BOOT_TIMEOUT; do
 	[ -z "${!v:-}" ] || die "$v is gone: see KERNELS_IDLE_TIMEOUT"
 done
 case "$filter" in *[[:space:]]*) die "KERNELS_FILTER has a space" ;; esac
+case "$seal_required" in 0 | 1) ;; *) die "bad KERNELS_SEAL_REQUIRED: '$seal_required'" ;; esac
+case "$bench" in 0 | 1) ;; *) die "bad KERNELS_BENCH: '$bench'" ;; esac
 
 srcdir=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$1"
@@ -100,7 +119,7 @@ fi
 static=$out/static
 say "static build in $static"
 "$make" -s -C "$srcdir" B="$static" EXTRA_LDFLAGS=-static \
-	"$static/test/mseal-tests" "$static/mseal"
+	"$static/test/mseal-tests" "$static/mseal" "$static/test/seal-bench"
 for f in "$static/test/mseal-tests" "$static/mseal"; do
 	if ldd "$f" >/dev/null 2>&1; then
 		die "$f is not statically linked"
@@ -131,6 +150,46 @@ updated=no
 # apt_update, newest_package, cached_deb, download, fetch_kernel, watchdog
 . "$srcdir/test/kernels/lib.sh"
 
+# The table's rows, the kernels that could not be had first.
+row() { printf '%-24s %-16s %6s %6s %7s  %s\n' "$@"; }
+table=()
+failed=0
+
+# Sets ver and vmlinuz to the patched kernel, and seal_dir to its
+# directory (the selftests are there too), building it unless the cache
+# has it.  Returns 1 with a SKIP row when it cannot be built here and
+# KERNELS_SEAL_REQUIRED is 0.
+seal_dir=
+build_seal_kernel() {
+	local st=0 image
+
+	if [ -n "${KERNELS_SEAL_DIR:-}" ]; then
+		image=$KERNELS_SEAL_DIR/bzImage
+	else
+		say "kernel/build.sh (cached by hash; a build from scratch" \
+			"takes tens of minutes)"
+		image=$(MSEAL_KERNEL_JOBS=${MSEAL_KERNEL_JOBS:-$(nproc)} \
+			"$srcdir/kernel/build.sh") || st=$?
+	fi
+	if [ "$st" -eq 77 ] && [ "$seal_required" = 0 ]; then
+		say "Linux $1: SKIPPED, kernel/build.sh cannot build it here" \
+			"(above); KERNELS_SEAL_REQUIRED=1 makes that a failure"
+		table+=("$(row "$1" - - - - "SKIP: cannot build (kernel/build.sh)")")
+		return 1
+	fi
+	[ "$st" -eq 0 ] || die "Linux $1: kernel/build.sh failed (status $st)"
+	vmlinuz=$(printf '%s\n' "$image" | tail -n 1)
+	seal_dir=$(cd "$(dirname "$vmlinuz")" && pwd)
+	vmlinuz=$seal_dir/bzImage
+	for f in "$vmlinuz" "$seal_dir/mseal_test" "$seal_dir/mseal_types_test"; do
+		[ -s "$f" ] || die "kernel/build.sh left no $f"
+	done
+	ver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) ||
+		ver=6.12
+	ver="$ver+seal"
+	say "Linux $1: $vmlinuz"
+}
+
 labels=()
 versions=()
 kernels=()
@@ -139,12 +198,17 @@ while read -r label pattern; do
 	if [ -n "$only" ] && ! [[ " $only " == *" $label "* ]]; then
 		continue
 	fi
-	fetch_kernel "$pattern"
+	if [ "$pattern" = kernel/build.sh ]; then
+		build_seal_kernel "$label" || continue
+	else
+		fetch_kernel "$pattern"
+	fi
 	labels+=("$label")
 	versions+=("$ver")
 	kernels+=("$vmlinuz")
 done <<<"$KERNELS"
-[ ${#labels[@]} -gt 0 ] || die "KERNELS_ONLY='$only' names no kernel"
+[ ${#labels[@]} -gt 0 ] || [ ${#table[@]} -gt 0 ] ||
+	die "KERNELS_ONLY='$only' names no kernel"
 
 # ---- initramfs ------------------------------------------------------------
 
@@ -168,7 +232,7 @@ for d in bin sbin lib lib64; do
 done
 mkdir -p "$root/bin" "$root/sbin" "$root/lib" "$root/lib64" "$root/etc" \
 	"$root/libmseal/build/test" "$root/libmseal/include" \
-	"$root/libmseal/test"
+	"$root/libmseal/test" "$root/selftests"
 
 # put PATH: copies the host's PATH to the same path in the guest, through
 # the same symbolic links.
@@ -202,6 +266,11 @@ cp "$srcdir/test/kernels/init" "$root/init"
 chmod 0755 "$root/init"
 cp "$static/mseal" "$root/libmseal/build/mseal"
 cp "$static/test/mseal-tests" "$root/libmseal/build/test/mseal-tests"
+cp "$static/test/seal-bench" "$root/libmseal/build/test/"
+# The patched kernel's selftests, static, built against its headers.
+if [ -n "$seal_dir" ]; then
+	cp "$seal_dir/mseal_test" "$seal_dir/mseal_types_test" "$root/selftests/"
+fi
 cp "$dyn/libmseal-preload.so" "$root/libmseal/build/"
 cp "$dyn/test/run-helper" "$dyn/test/libmsealtest.so" \
 	"$dyn/test/libmsealtest-nodelete.so" "$root/libmseal/build/test/"
@@ -299,12 +368,10 @@ boot() {
 	rm -f "$2.raw"
 }
 
-# The runner's last line.
+# The runner's last line, and the kselftest one (the selftests).
 summary_line='^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$'
-row() { printf '%-20s %-8s %6s %6s %7s  %s\n' "$@"; }
+ksft_line='^# Totals: pass:[0-9]+ fail:[0-9]+ xfail:[0-9]+ xpass:[0-9]+ skip:[0-9]+ error:[0-9]+$'
 
-table=()
-failed=0
 deadline=$(($(date +%s) + time_limit))
 for i in "${!labels[@]}"; do
 	label=${labels[$i]}
@@ -318,6 +385,15 @@ for i in "${!labels[@]}"; do
 	# The long fuzzer run (test/t_fuzz_seal.c), after the suite's runs.
 	kappend=$append
 	kruns=("${runs[@]}")
+	# The series' kernel: the selftests, and the benchmarks if asked.
+	if [ "${kernels[$i]}" = "$seal_dir/bzImage" ]; then
+		kappend+=" MSEAL_KERNELS_SELFTESTS=mseal_test,mseal_types_test"
+		kruns+=(mseal_test mseal_types_test)
+		if [ "$bench" = 1 ]; then
+			kappend+=" MSEAL_KERNELS_BENCH=1"
+			kruns+=(seal-bench)
+		fi
+	fi
 	if [ "$fuzz_calls" -gt 0 ] && [[ " $fuzz_on " == *" $label "* ]] &&
 		[ -z "$filter" ]; then
 		kappend+=" MSEAL_KERNELS_FUZZ_CALLS=$fuzz_calls"
@@ -367,9 +443,22 @@ for i in "${!labels[@]}"; do
 		summary=$(printf '%s\n' "$block" |
 			grep -E "$summary_line" |
 			tail -n 1) || true
+		ksft=$(printf '%s\n' "$block" | grep -E "$ksft_line" |
+			tail -n 1) || true
 		end=$(printf '%s\n' "$block" |
 			sed -n "s/$last\([0-9]\{1,3\}\)\$/\1/p")
-		if [ -z "$summary" ]; then
+		if [ -n "$ksft" ]; then
+			# pass, fail + error, skip: as the runner counts.
+			read -r p f x1 x2 s e <<<"$(printf '%s\n' "$ksft" |
+				sed 's/[^0-9 ]//g')"
+			: "$x1" "$x2"
+			f=$((f + e))
+			summary=$ksft
+		elif [ "$b" = seal-bench ]; then
+			# Numbers, not verdicts: only the status counts.
+			p=- f=- s=-
+			summary=${end:+benchmark}
+		elif [ -z "$summary" ]; then
 			p=- f=- s=-
 		else
 			read -r p _ f _ s _ <<<"$summary"
@@ -382,7 +471,7 @@ for i in "${!labels[@]}"; do
 			result="FAIL: crashed"
 		elif [ -z "$summary" ]; then
 			result="FAIL: no summary line (status $end)"
-		elif [ "$f" -ne 0 ]; then
+		elif [ "$f" != - ] && [ "$f" -ne 0 ]; then
 			result="FAIL: $f failed"
 		elif [ "$end" -ne 0 ]; then
 			result="FAIL: status $end"
