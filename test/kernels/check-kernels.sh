@@ -154,6 +154,7 @@ updated=no
 row() { printf '%-24s %-16s %6s %6s %7s  %s\n' "$@"; }
 table=()
 failed=0
+skipped=0
 
 # Sets ver and vmlinuz to the patched kernel, and seal_dir to its
 # directory (the selftests are there too), building it unless the cache
@@ -175,8 +176,11 @@ build_seal_kernel() {
 		say "Linux $1: SKIPPED, kernel/build.sh cannot build it here" \
 			"(above); KERNELS_SEAL_REQUIRED=1 makes that a failure"
 		table+=("$(row "$1" - - - - "SKIP: cannot build (kernel/build.sh)")")
+		skipped=$((skipped + 1))
 		return 1
 	fi
+	[ "$st" -ne 77 ] || die "Linux $1: kernel/build.sh cannot build it" \
+		"here (above), and KERNELS_SEAL_REQUIRED=1"
 	[ "$st" -eq 0 ] || die "Linux $1: kernel/build.sh failed (status $st)"
 	vmlinuz=$(printf '%s\n' "$image" | tail -n 1)
 	seal_dir=$(cd "$(dirname "$vmlinuz")" && pwd)
@@ -490,4 +494,8 @@ if [ "$failed" -ne 0 ]; then
 	say "FAILED (console logs in $logs)"
 	exit 1
 fi
-say "all runs passed"
+if [ "$skipped" -ne 0 ]; then
+	say "all runs passed; $skipped kernel(s) skipped"
+else
+	say "all runs passed"
+fi
