@@ -30,8 +30,8 @@
 #                         (6.1 6.12 6.12+seal)
 #   KERNELS_SEAL_REQUIRED 1: 6.12+seal fails when kernel/build.sh cannot
 #                         build it here (no linux-source-6.12 or no build
-#                         tool); 0: it is a SKIP row then.  1 when CI is
-#                         set (.ci/run), else 0.
+#                         tool); 0: it is a SKIP row then.  1 when
+#                         MSEAL_CI (.ci/run) or CI is set, else 0.
 #   KERNELS_SEAL_DIR      boot this directory's bzImage as 6.12+seal, with
 #                         its mseal_test and mseal_types_test (a kernel
 #                         built elsewhere; default: kernel/build.sh's)
@@ -74,7 +74,7 @@ idle_timeout=${KERNELS_IDLE_TIMEOUT:-300}
 time_limit=${KERNELS_TIME_LIMIT:-2700}
 filter=${KERNELS_FILTER:-}
 only=${KERNELS_ONLY:-}
-seal_required=${KERNELS_SEAL_REQUIRED:-$([ -n "${CI:-}" ] && echo 1 || echo 0)}
+seal_required=${KERNELS_SEAL_REQUIRED:-$([ -n "${MSEAL_CI:-}${CI:-}" ] && echo 1 || echo 0)}
 bench=${KERNELS_BENCH:-0}
 qemu=${QEMU:-qemu-system-x86_64}
 make=${MAKE:-make}
