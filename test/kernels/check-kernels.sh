@@ -140,7 +140,7 @@ dyn=$out/dyn
 say "dynamic build in $dyn"
 "$make" -s -C "$srcdir" B="$dyn" EXTRA_LDFLAGS= "$dyn/libmseal-preload.so" \
 	"$dyn/test/run-helper" "$dyn/test/libmsealtest.so" \
-	"$dyn/test/libmsealtest-nodelete.so"
+	"$dyn/test/libmsealtest-nodelete.so" "$dyn/libmseal.so" "$dyn/libmseal.pc"
 
 # ---- kernels: newest package per label, downloaded once ------------------
 
@@ -276,6 +276,10 @@ if [ -n "$seal_dir" ]; then
 	cp "$seal_dir/mseal_test" "$seal_dir/mseal_types_test" "$root/selftests/"
 fi
 cp "$dyn/libmseal-preload.so" "$root/libmseal/build/"
+# version_runtime_matches_header loads the shared library and reads the
+# .pc file from MSEAL_BUILD.
+cp "$dyn/libmseal.so.0" "$dyn/libmseal.pc" "$root/libmseal/build/"
+put_libs "$dyn/libmseal.so.0"
 cp "$dyn/test/run-helper" "$dyn/test/libmsealtest.so" \
 	"$dyn/test/libmsealtest-nodelete.so" "$root/libmseal/build/test/"
 put_libs "$dyn/libmseal-preload.so"
