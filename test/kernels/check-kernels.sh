@@ -286,10 +286,12 @@ put_libs "$dyn/libmseal-preload.so"
 put_libs "$dyn/test/run-helper"
 # What the shell tests start under `mseal run` (sh is dash, as on the
 # host), env (busybox's runs its own static sh for "env ... sh"),
-# util-linux's setpriv (busybox's has no --reuid) and bash, one of
-# realprogs.sh's programs.  The rest of realprogs.sh's programs (python3,
-# perl, gcc...) are too big to carry: those tests skip, saying so.
-for p in /bin/sh /bin/cat /bin/env /bin/printenv /bin/true; do
+# coreutils' sleep (maps-options runs it under another name, which
+# busybox would take for an applet's), util-linux's setpriv (busybox's
+# has no --reuid) and bash, one of realprogs.sh's programs.  The rest of
+# realprogs.sh's programs (python3, perl, gcc...) are too big to carry:
+# those tests skip, saying so.
+for p in /bin/sh /bin/cat /bin/env /bin/printenv /bin/true /bin/sleep; do
 	[ -x "$p" ] || die "$p not found"
 	put "$p"
 	put_libs "$p"
