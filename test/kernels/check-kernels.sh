@@ -139,8 +139,9 @@ done
 dyn=$out/dyn
 say "dynamic build in $dyn"
 "$make" -s -C "$srcdir" B="$dyn" EXTRA_LDFLAGS= "$dyn/libmseal-preload.so" \
-	"$dyn/test/run-helper" "$dyn/test/libmsealtest.so" \
-	"$dyn/test/libmsealtest-nodelete.so" "$dyn/libmseal.so" "$dyn/libmseal.pc"
+	"$dyn/test/run-helper" "$dyn/test/run-helper-nopie" \
+	"$dyn/test/libmsealtest.so" "$dyn/test/libmsealtest-nodelete.so" \
+	"$dyn/libmseal.so" "$dyn/libmseal.pc"
 
 # ---- kernels: newest package per label, downloaded once ------------------
 
@@ -280,10 +281,12 @@ cp "$dyn/libmseal-preload.so" "$root/libmseal/build/"
 # .pc file from MSEAL_BUILD.
 cp "$dyn/libmseal.so.0" "$dyn/libmseal.pc" "$root/libmseal/build/"
 put_libs "$dyn/libmseal.so.0"
-cp "$dyn/test/run-helper" "$dyn/test/libmsealtest.so" \
-	"$dyn/test/libmsealtest-nodelete.so" "$root/libmseal/build/test/"
+cp "$dyn/test/run-helper" "$dyn/test/run-helper-nopie" \
+	"$dyn/test/libmsealtest.so" "$dyn/test/libmsealtest-nodelete.so" \
+	"$root/libmseal/build/test/"
 put_libs "$dyn/libmseal-preload.so"
 put_libs "$dyn/test/run-helper"
+put_libs "$dyn/test/run-helper-nopie"
 # What the shell tests start under `mseal run` (sh is dash, as on the
 # host), env (busybox's runs its own static sh for "env ... sh"),
 # coreutils' sleep (maps-options runs it under another name, which
