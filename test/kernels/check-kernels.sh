@@ -290,11 +290,13 @@ put_libs "$dyn/test/run-helper-nopie"
 # What the shell tests start under `mseal run` (sh is dash, as on the
 # host), env (busybox's runs its own static sh for "env ... sh"),
 # coreutils' sleep (maps-options runs it under another name, which
-# busybox would take for an applet's), util-linux's setpriv (busybox's
+# busybox would take for an applet's) and comm (self_sealed.sh; not in
+# Debian's busybox), util-linux's setpriv (busybox's
 # has no --reuid) and bash, one of realprogs.sh's programs.  The rest of
 # realprogs.sh's programs (python3, perl, gcc...) are too big to carry:
 # those tests skip, saying so.
-for p in /bin/sh /bin/cat /bin/env /bin/printenv /bin/true /bin/sleep; do
+for p in /bin/sh /bin/cat /bin/env /bin/printenv /bin/true /bin/sleep \
+	/usr/bin/comm; do
 	[ -x "$p" ] || die "$p not found"
 	put "$p"
 	put_libs "$p"
