@@ -33,6 +33,19 @@ until [ "$(cat /proc/$child/comm 2>/dev/null)" = sleep ]; do
 	[ "$i" -lt 100 ] || fail "sleep did not start"
 	sleep 0.1
 done
+# Past exec, ld.so may still be mapping: wait until the child sleeps and
+# its mappings stay the same for a moment.
+i=0
+last=
+while :; do
+	now=$(cat /proc/$child/maps 2>/dev/null | wc -l)
+	state=$(sed 's/.*) \(.\).*/\1/' /proc/$child/stat 2>/dev/null)
+	[ "$state" = S ] && [ "$now" = "$last" ] && break
+	last=$now
+	i=$((i + 1))
+	[ "$i" -lt 300 ] || fail "sleep's mappings did not settle"
+	sleep 0.2
+done
 
 # -o: these columns, in this order, one heading line.
 run 0 -o pid,COMMAND,class,size,path "$child"
