@@ -339,7 +339,7 @@ FUZZ_SYSCONF_BIN := $(B)/fuzz/fuzz-sysconf
 $(FUZZ_SYSCONF_BIN): fuzz/fuzz_sysconf.c src/preload/sysconf.c \
 		src/preload/sysconf.h src/preload/classes.h
 	@mkdir -p $(@D)
-	$(Q)clang $(BASEFLAGS) -g -O1 -Isrc/preload \
+	$(Q)clang $(BASEFLAGS) -g -O1 -Isrc -Isrc/preload \
 		-fsanitize=fuzzer,address,undefined \
 		-o $@ fuzz/fuzz_sysconf.c src/preload/sysconf.c
 
