@@ -44,6 +44,19 @@ static int refuse_locked_span(uintptr_t start, uintptr_t end)
 	return rc;
 }
 
+/*
+ * A range the seccomp backend recorded as MSEAL_SEAL (a class subset on a
+ * kernel without the seal types) takes no further seal from the kernel
+ * either: EPERM, as the seccomp backend answers itself.
+ */
+static int recorded_seal_class(uintptr_t start, uintptr_t end)
+{
+	unsigned int all, any;
+
+	msl_seccomp_classes(start, end, &all, &any);
+	return (any & MSEAL_SEAL) ? -EPERM : 0;
+}
+
 MSL_EXPORT int mseal_range(const void *addr, size_t len, unsigned int classes)
 {
 	struct mseal_span span = { addr, len };
@@ -71,6 +84,8 @@ MSL_EXPORT int mseal_ranges(const struct mseal_span *spans, size_t n,
 	    !msl_config()->refuse) {
 		rc = msl_check_range((uintptr_t)spans[0].addr, spans[0].len,
 				     &end);
+		if (!rc)
+			rc = recorded_seal_class((uintptr_t)spans[0].addr, end);
 		if (!rc && end != (uintptr_t)spans[0].addr)
 			rc = msl_native_seal((uintptr_t)spans[0].addr, end,
 					     classes);
@@ -100,6 +115,8 @@ MSL_EXPORT int mseal_ranges(const struct mseal_span *spans, size_t n,
 		if (!rc && n > 1 && backend == MSEAL_BACKEND_NATIVE &&
 		    (msl_config()->kernel_flags & MSEAL_FEAT_SEAL_TYPES))
 			rc = refuse_locked_span((uintptr_t)spans[i].addr, end);
+		if (!rc && backend == MSEAL_BACKEND_NATIVE)
+			rc = recorded_seal_class((uintptr_t)spans[i].addr, end);
 		if (rc)
 			return msl_fail(-rc);
 	}

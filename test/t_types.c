@@ -435,7 +435,13 @@ TEST(types_mmap_prot_seal_race)
 	       one_call ? "PROT_SEAL: one call" : "mmap, then seal");
 	if (one_call && window)
 		FAIL("%d mappings changed before mseal_mmap returned", window);
-	/* Not vacuous: the race was run at the returned address. */
+	/* Not vacuous: the race was run at the returned address.  With two
+	 * calls (mmap, then a filter) a slow machine may lose every round
+	 * between them: nothing was checked, and the test says so. */
+	if (!at_hint && !one_call)
+		SKIP("no round of %d got past the seal at the hammered "
+		     "address: nothing to check here",
+		     done);
 	CHECK(at_hint > 0);
 }
 
