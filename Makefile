@@ -200,7 +200,7 @@ $(B)/test/libmsealtest-nodelete.so: test/helpers/dltest.c
 	$(Q)$(CC) $(PRELOAD_CFLAGS) -fPIC -shared -Wl,-z,relro,-z,now \
 		-Wl,-z,nodelete -o $@ $< $(PRELOAD_LDFLAGS)
 
-check: $(TEST_BIN) $(TOOL) $(PRELOAD) $(HELPERS)
+check: all $(TEST_BIN) $(HELPERS)
 	$(Q)$(TEST_ENV) $(TEST_BIN) $(TESTFLAGS)
 
 # The adversarial seal fuzzer's long run (test/t_fuzz_seal.c): FUZZ_CALLS
