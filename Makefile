@@ -223,10 +223,10 @@ bench-run: $(TOOL) $(PRELOAD)
 
 # What seals cost memory calls on unsealed memory, per backend and filter
 # size, side by side in one run (bench/bench.c).  Not part of check.
-$(B)/bench/bench: bench/bench.c include/mseal.h $(STLIB)
+$(B)/bench/bench: bench/bench.c include/mseal.h src/filter.h $(STLIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(STLIB) $(ALL_LDFLAGS)
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(STLIB) $(ALL_LDFLAGS)
 
 bench: $(B)/bench/bench
 	$(Q)$(B)/bench/bench $(BENCHFLAGS)
