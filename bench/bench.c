@@ -253,7 +253,7 @@ enum { SC_PAGE, SC_SPANS, SC_NATIVE, NSC };
 struct seal_cost {
 	double us[NSC][MAX_ROUNDS];  /* a seal; SC_NATIVE: ns per mseal_range */
 	double ref[NSC][MAX_ROUNDS]; /* ns per mprotect; per raw mseal(2) */
-	double kern[NSC][MAX_ROUNDS]; /* us: the kernel installing a like program */
+	double kern[NSC][MAX_ROUNDS]; /* us: installing a like program */
 	int ok[NSC];
 	int capacity, capacity_err, capacity_filters;
 	size_t capacity_insns;
@@ -423,7 +423,7 @@ static void seal_report(int rounds)
 	static const char *const names[NSC] = { "one-page seccomp seal",
 						"256-span seccomp seal",
 						"mseal_range, native" };
-	double us, ref;
+	double us, ref, kern;
 
 	printf("\nsealing, median of %d rounds, each in a fresh child\n",
 	       rounds);
@@ -434,21 +434,18 @@ static void seal_report(int rounds)
 		}
 		us = median(sc->us[what], rounds);
 		ref = median(sc->ref[what], rounds);
-		if (what == SC_NATIVE)
+		if (what == SC_NATIVE) {
 			printf("%-28s %5.2fx the raw mseal(2)\n", names[what],
 			       us / ref);
-		else
-		{
-			double kern = median(sc->kern[what], rounds);
-
-			printf("%-28s %9.0f us = %6.0f mprotect calls "
-			       "(%.0f ns each)\n",
-			       names[what], us, us * 1e3 / ref, ref);
-			if (kern >= 0)
-				printf("%-28s %9.0f us (%.0f%%): the kernel "
-				       "installing a like program\n",
-				       "", kern, 100 * kern / us);
+			continue;
 		}
+		kern = median(sc->kern[what], rounds);
+		printf("%-28s %9.0f us = %6.0f mprotect calls (%.0f ns each)\n",
+		       names[what], us, us * 1e3 / ref, ref);
+		if (kern >= 0)
+			printf("%-28s %9.0f us (%.0f%%): the kernel installing "
+			       "a like program\n",
+			       "", kern, 100 * kern / us);
 	}
 	printf("%-28s %9d before %s (%d filters, %zu of 32768 eBPF "
 	       "instructions, %.0f per filter with the kernel's 4)\n",
