@@ -22,6 +22,12 @@
  *             piece's reaching down to what it can grow into), then one
  *             compare of e against the candidate's start
  *
+ * On arm64 (struct arch_desc arm64): ld arch; AArch64? -> the same
+ * dispatch on asm-generic numbers (no x32 bit); AArch32 compat
+ * (AUDIT_ARCH_ARM)? -> refused by number as i386 is on x86-64.  The
+ * descriptor also holds the untag rule, the prot bits mprotect accepts and
+ * the huge page sizes.
+ *
  * Only nr and arch are read before the dispatch, and every other syscall
  * returns ALLOW at once: the kernel's action cache (5.11+) then skips the
  * filter for them entirely.
@@ -90,6 +96,47 @@ struct pins {
 	uint32_t pos;
 };
 
+/*
+ * What the program depends on besides call numbers (calls[] holds those
+ * per enum msl_arch): docs/AUDIT.md section 1 has where each comes from.
+ */
+struct arch_desc {
+	uint32_t audit;	 /* the native ABI's AUDIT_ARCH_* */
+	uint32_t compat; /* the 32-bit ABI's: refused by number */
+	bool x32;	 /* native numbers | X32_BIT are an ABI too */
+	/*
+	 * untagged_addr() on an address's high word: kept as it is when
+	 * tag_kernel is set in it, else and-ed with tag_keep.
+	 */
+	uint32_t tag_kernel, tag_keep;
+	uint32_t prot_ok; /* prot bits arch_validate_prot() may accept */
+	uint32_t huge[4]; /* huge page sizes - 1, ascending, 0 after */
+};
+
+static const struct arch_desc arches[MSL_NARCH] = {
+	[MSL_ARCH_X86_64] = {
+		.audit = AUDIT_ARCH_X86_64,
+		.compat = AUDIT_ARCH_I386,
+		.x32 = true,
+		/* LAM: bits 57-62, unless bit 63 is set. */
+		.tag_kernel = 0x80000000u,
+		.tag_keep = 0x81ffffffu,
+		.prot_ok = 0xfu, /* READ, WRITE, EXEC, SEM */
+		.huge = { 0x1fffffu, 0x3fffffffu }, /* 2 MiB, 1 GiB */
+	},
+	[MSL_ARCH_ARM64] = {
+		.audit = AUDIT_ARCH_AARCH64,
+		.compat = AUDIT_ARCH_ARM,
+		.x32 = false,
+		/* TBI: bits 56-63, unless bit 55 is set (sign extension). */
+		.tag_kernel = 0x00800000u,
+		.tag_keep = 0x00ffffffu,
+		.prot_ok = 0x3fu, /* and PROT_BTI, PROT_MTE */
+		/* 4 KiB granule: 64 KiB, 2 MiB, 32 MiB (contiguous), 1 GiB */
+		.huge = { 0xffffu, 0x1fffffu, 0x1ffffffu, 0x3fffffffu },
+	},
+};
+
 struct gen {
 	struct pins *p;
 	size_t n, cap;
@@ -107,6 +154,8 @@ struct gen {
 	size_t nshm;
 	bool low; /* a range starts below 8 GiB */
 	unsigned int classes;
+	const struct arch_desc *arch;
+	unsigned int ai; /* enum msl_arch */
 
 	uint32_t l_allow, l_eperm, l_zero;
 	uint32_t l_tmain, l_tmain_plain, l_tdest, l_tdisc;
@@ -334,11 +383,12 @@ static void ret(struct gen *g, uint32_t k)
 enum { RA_ALIGN = 1, RA_UNTAG = 2 };
 
 /*
- * RA_UNTAG: the call strips x86's LAM tag bits (57-62) from a user address
- * (untagged_addr(): munmap, mprotect, madvise, mremap's source) once the
- * process enables LAM, so the filter strips them too.  Without LAM such an
- * address is the kernel's EINVAL; stripping only moves that to EPERM when
- * it lands on a seal.
+ * RA_UNTAG: the call strips tag bits from a user address (untagged_addr():
+ * munmap, mprotect, madvise, mremap's source): x86's LAM bits 57-62 once
+ * the process enables LAM, arm64's top byte always (bits 56-63 where bit
+ * 55 is clear), so the filter strips them too.  Where the kernel would not
+ * (x86 without LAM) such an address is its EINVAL; stripping only moves
+ * that to EPERM when it lands on a seal.
  */
 static void range_addr(struct gen *g, unsigned int i, unsigned int how)
 {
@@ -350,9 +400,9 @@ static void range_addr(struct gen *g, unsigned int i, unsigned int how)
 	st(g, M_ALO);
 	ld_abs(g, ARG_HI(i));
 	if (how & RA_UNTAG) {
-		/* Bit 63 set: a kernel address, left as it is. */
-		jcond(g, BPF_JSET, 0x80000000u, l_st, NEXT);
-		insn(g, BPF_ALU | BPF_AND | BPF_K, 0x81ffffffu);
+		/* A kernel address is left as it is. */
+		jcond(g, BPF_JSET, g->arch->tag_kernel, l_st, NEXT);
+		insn(g, BPF_ALU | BPF_AND | BPF_K, g->arch->tag_keep);
 	}
 	place(g, l_st);
 	st(g, M_AHI);
@@ -476,31 +526,39 @@ static void range_end(struct gen *g)
 	range_end_or(g, g->l_allow);
 }
 
-/* Huge page sizes on x86-64: 2 MiB (PMD) and 1 GiB (PUD). */
-#define HUGE_2M_MASK 0x1fffffu
-#define HUGE_1G_MASK 0x3fffffffu
-
 /*
  * e (M_ELO/M_EHI) rounded up to the largest page size the kernel may
  * round a length to, given an address low word in A, then a jump to
  * l_done; an end past 2^64 jumps to l_wrap.  A hugetlb mapping's address
  * must be aligned to its huge page size (else EINVAL before anything
- * changes), so an address aligned to 1 GiB may have 1 GiB pages, one
- * aligned to 2 MiB may have 2 MiB pages, any other only base pages (e is
- * already a page boundary).  Which hstates exist, and the default one,
- * is not visible: this is the bound for x86-64.  The address is aligned
+ * changes), so an address aligned to the largest of the architecture's
+ * huge page sizes (arch_desc.huge) may have pages of that size, one
+ * aligned to a smaller one only pages up to that size, and one aligned to
+ * none only base pages (e is already a page boundary).  Which hstates
+ * exist, and the default one, is not visible: this is the bound for every
+ * size the architecture can have.  The address is aligned
  * to the granule G, so a + len rounded up to G is e rounded up to G.
  */
 static void huge_end(struct gen *g, uint32_t l_done, uint32_t l_wrap)
 {
-	uint32_t l_2m = label(g), l_set = label(g), l_nc = label(g);
+	const uint32_t *h = g->arch->huge;
+	uint32_t l_size[4], l_set = label(g), l_nc = label(g);
+	size_t k = 0;
 
-	jcond(g, BPF_JSET, HUGE_2M_MASK, l_done, NEXT);
-	jcond(g, BPF_JSET, HUGE_1G_MASK, l_2m, NEXT);
-	insn(g, BPF_LDX | BPF_IMM, HUGE_1G_MASK);
-	ja(g, l_set);
-	place(g, l_2m);
-	insn(g, BPF_LDX | BPF_IMM, HUGE_2M_MASK);
+	while (k < 4 && h[k])
+		k++;
+	/* Not aligned to h[i]: pages of h[i - 1] at most. */
+	jcond(g, BPF_JSET, h[0], l_done, NEXT);
+	for (size_t i = 1; i < k; i++) {
+		l_size[i - 1] = label(g);
+		jcond(g, BPF_JSET, h[i], l_size[i - 1], NEXT);
+	}
+	insn(g, BPF_LDX | BPF_IMM, h[k - 1]);
+	for (size_t i = k - 1; i-- > 0;) {
+		ja(g, l_set);
+		place(g, l_size[i]);
+		insn(g, BPF_LDX | BPF_IMM, h[i]);
+	}
 	place(g, l_set);
 	ld_mem(g, M_ELO);
 	insn(g, BPF_ALU | BPF_ADD | BPF_X, 0);
@@ -732,7 +790,7 @@ static void h_mprotect(struct gen *g)
 	ld_abs(g, ARG_HI(2));
 	jcond(g, BPF_JEQ, 0, NEXT, g->l_allow);
 	ld_abs(g, ARG_LO(2));
-	jcond(g, BPF_JSET, ~(0xfu | 0x03000000u), g->l_allow, NEXT);
+	jcond(g, BPF_JSET, ~(g->arch->prot_ok | 0x03000000u), g->l_allow, NEXT);
 	insn(g, BPF_ALU | BPF_AND | BPF_K, 0x03000000u);
 	jcond(g, BPF_JEQ, 0x03000000u, g->l_allow, NEXT);
 	call_range01(g, true, SUB_MPROTECT);
@@ -1041,9 +1099,9 @@ static void range01(struct gen *g)
 	ja(g, l_hi);
 	place(g, g->l_sub_untag);
 	ld_abs(g, ARG_HI(0));
-	/* Bit 63 set: a kernel address, left as it is (range_addr()). */
-	jcond(g, BPF_JSET, 0x80000000u, l_hi, NEXT);
-	insn(g, BPF_ALU | BPF_AND | BPF_K, 0x81ffffffu);
+	/* A kernel address is left as it is (range_addr()). */
+	jcond(g, BPF_JSET, g->arch->tag_kernel, l_hi, NEXT);
+	insn(g, BPF_ALU | BPF_AND | BPF_K, g->arch->tag_keep);
 	place(g, l_hi);
 	st(g, M_AHI);
 	ld_abs(g, ARG_LO(0));
@@ -1097,27 +1155,68 @@ enum { NEED_HEAP = 1, NEED_DISC = 2, ANY32 = 4, NEED_SHM = 8, REFUSE = 16 };
  * vm_brk_flags(), which unmaps what lies there first.
  */
 
+/* A number no ABI has: the call does not exist there. */
+#define NO_NR UINT32_MAX
+
+/*
+ * Per enum msl_arch: the native number (x86-64: also the x32 number with
+ * X32_BIT), the compat ABI's numbers (i386; AArch32), 0-terminated.
+ * AArch64 has the asm-generic table: no mmap2, no ipc multiplexer, no
+ * uselib.  AArch32 under arm64's compat layer has no old mmap (90) and no
+ * ipc (117) either: both are sys_ni_syscall there.
+ */
 static const struct call {
-	uint32_t nr;	   /* x86-64 */
-	uint32_t nr32[3];  /* i386 numbers, 0-terminated */
+	uint32_t nr[MSL_NARCH];
+	uint32_t nr32[MSL_NARCH][3];
 	unsigned int cls;  /* the class that refuses it */
 	unsigned int need; /* NEED_* */
 	void (*handler)(struct gen *g);
 } calls[] = {
-	{ 11, { 91 }, MSEAL_BASE, 0, h_munmap },
-	{ 25, { 163 }, MSEAL_BASE, 0, h_mremap },
-	{ 9, { 90, 192 }, MSEAL_BASE, 0, h_mmap },
-	{ 67, { 398 }, MSEAL_BASE, NEED_SHM | ANY32, h_shmdt },
-	{ 30, { 397, 117 /* ipc */ }, MSEAL_BASE, ANY32, h_shmat },
-	{ 216, { 257 }, MSEAL_BASE, 0, h_remap_file_pages },
-	{ 12, { 45 }, MSEAL_BASE, NEED_HEAP | ANY32, h_brk },
-	{ 157, { 172 }, MSEAL_BASE, ANY32, h_prctl },
-	{ 207, { 246 }, MSEAL_BASE, ANY32 | REFUSE, NULL }, /* io_destroy */
-	{ 134, { 86 }, MSEAL_BASE, ANY32 | REFUSE, NULL },  /* uselib */
-	{ 10, { 125 }, MSEAL_PROT, 0, h_mprotect },
-	{ 329, { 380 }, MSEAL_PROT, 0, NULL }, /* pkey_mprotect */
-	{ 28, { 219 }, MSEAL_DISCARD, NEED_DISC, h_madvise },
-	{ 440, { 440 }, MSEAL_DISCARD, NEED_DISC, h_process_madvise },
+	{ { 11, 215 }, { { 91 }, { 91 } }, MSEAL_BASE, 0, h_munmap },
+	{ { 25, 216 }, { { 163 }, { 163 } }, MSEAL_BASE, 0, h_mremap },
+	{ { 9, 222 }, { { 90, 192 }, { 192 } }, MSEAL_BASE, 0, h_mmap },
+	{ { 67, 197 },
+	  { { 398 }, { 306 } },
+	  MSEAL_BASE,
+	  NEED_SHM | ANY32,
+	  h_shmdt },
+	{ { 30, 196 },
+	  { { 397, 117 /* ipc */ }, { 305 } },
+	  MSEAL_BASE,
+	  ANY32,
+	  h_shmat },
+	{ { 216, 234 },
+	  { { 257 }, { 253 } },
+	  MSEAL_BASE,
+	  0,
+	  h_remap_file_pages },
+	{ { 12, 214 },
+	  { { 45 }, { 45 } },
+	  MSEAL_BASE,
+	  NEED_HEAP | ANY32,
+	  h_brk },
+	{ { 157, 167 }, { { 172 }, { 172 } }, MSEAL_BASE, ANY32, h_prctl },
+	/* io_destroy */
+	{ { 207, 1 }, { { 246 }, { 244 } }, MSEAL_BASE, ANY32 | REFUSE, NULL },
+	/* uselib */
+	{ { 134, NO_NR },
+	  { { 86 }, { 86 } },
+	  MSEAL_BASE,
+	  ANY32 | REFUSE,
+	  NULL },
+	{ { 10, 226 }, { { 125 }, { 125 } }, MSEAL_PROT, 0, h_mprotect },
+	/* pkey_mprotect */
+	{ { 329, 288 }, { { 380 }, { 394 } }, MSEAL_PROT, 0, NULL },
+	{ { 28, 233 },
+	  { { 219 }, { 220 } },
+	  MSEAL_DISCARD,
+	  NEED_DISC,
+	  h_madvise },
+	{ { 440, 440 },
+	  { { 440 }, { 440 } },
+	  MSEAL_DISCARD,
+	  NEED_DISC,
+	  h_process_madvise },
 };
 
 #define NCALLS (sizeof(calls) / sizeof(calls[0]))
@@ -1177,11 +1276,12 @@ static void program(struct gen *g)
 
 	/* Dispatch: reads only arch and nr. */
 	ld_abs(g, OFF_ARCH);
-	jcond(g, BPF_JEQ, AUDIT_ARCH_X86_64, NEXT, l_not64);
+	jcond(g, BPF_JEQ, g->arch->audit, NEXT, l_not64);
 	ld_abs(g, OFF_NR);
-	jcond(g, BPF_JGE, X32_BIT, l_x32, NEXT);
+	if (g->arch->x32)
+		jcond(g, BPF_JGE, X32_BIT, l_x32, NEXT);
 	for (i = 0; i < NCALLS; i++) {
-		if (!call_enabled(g, &calls[i]))
+		if (!call_enabled(g, &calls[i]) || calls[i].nr[g->ai] == NO_NR)
 			continue;
 		if (calls[i].need & REFUSE)
 			l_handler[i] = l_e32;
@@ -1191,31 +1291,38 @@ static void program(struct gen *g)
 			l_handler[i] = l_mprotect;
 		if (calls[i].handler == h_mprotect)
 			l_mprotect = l_handler[i];
-		jcond(g, BPF_JEQ, calls[i].nr, l_handler[i], NEXT);
+		jcond(g, BPF_JEQ, calls[i].nr[g->ai], l_handler[i], NEXT);
 	}
 	ret(g, RET_ALLOW);
 
-	/* int 0x80 from this 64-bit process: the call sees the low halves of
-	 * registers the filter sees in full, so it is refused by number. */
+	/*
+	 * int 0x80 from this 64-bit process, or an AArch32 task under the
+	 * filter it inherited: the call sees the low halves of registers the
+	 * filter sees in full, so it is refused by number.
+	 */
 	place(g, l_not64);
-	jcond(g, BPF_JEQ, AUDIT_ARCH_I386, NEXT, l_a32);
+	jcond(g, BPF_JEQ, g->arch->compat, NEXT, l_a32);
 	ld_abs(g, OFF_NR);
 	for (i = 0; i < NCALLS; i++) {
 		if (!call_enabled(g, &calls[i]) ||
 		    !(g->low || (calls[i].need & ANY32)))
 			continue;
-		for (j = 0; j < 3 && calls[i].nr32[j]; j++)
-			jcond(g, BPF_JEQ, calls[i].nr32[j], l_e32, NEXT);
+		for (j = 0; j < 3 && calls[i].nr32[g->ai][j]; j++)
+			jcond(g, BPF_JEQ, calls[i].nr32[g->ai][j], l_e32, NEXT);
 	}
 	place(g, l_a32);
 	ret(g, RET_ALLOW);
 
 	/* The x32 ABI: refused outright. */
-	place(g, l_x32);
-	for (i = 0; i < NCALLS; i++)
-		if (call_enabled(g, &calls[i]))
-			jcond(g, BPF_JEQ, calls[i].nr | X32_BIT, l_e32, NEXT);
-	ret(g, RET_ALLOW);
+	if (g->arch->x32) {
+		place(g, l_x32);
+		for (i = 0; i < NCALLS; i++)
+			if (call_enabled(g, &calls[i]) &&
+			    calls[i].nr[g->ai] != NO_NR)
+				jcond(g, BPF_JEQ, calls[i].nr[g->ai] | X32_BIT,
+				      l_e32, NEXT);
+		ret(g, RET_ALLOW);
+	}
 	/* Near exits keep the jumps above short. */
 	place(g, l_e32);
 	ret(g, RET_EPERM);
@@ -1332,11 +1439,18 @@ int msl_filter_compile(const struct msl_frange *r, size_t n,
 		       unsigned int classes, struct sock_filter *out,
 		       size_t cap)
 {
+	return msl_filter_compile_arch(MSL_ARCH_HOST, r, n, classes, out, cap);
+}
+
+int msl_filter_compile_arch(unsigned int arch, const struct msl_frange *r,
+			    size_t n, unsigned int classes,
+			    struct sock_filter *out, size_t cap)
+{
 	struct gen g;
 	size_t len;
 	int rc;
 
-	if (!n || !classes || (classes & ~MSEAL_ALL))
+	if (arch >= MSL_NARCH || !n || !classes || (classes & ~MSEAL_ALL))
 		return -EINVAL;
 	for (size_t i = 0; i < n; i++) {
 		if (r[i].start >= r[i].end ||
@@ -1346,6 +1460,8 @@ int msl_filter_compile(const struct msl_frange *r, size_t n,
 	}
 	memset(&g, 0, sizeof(g));
 	g.classes = classes;
+	g.arch = &arches[arch];
+	g.ai = arch;
 	g.main_r = malloc(n * sizeof(*g.main_r));
 	g.disc_r = malloc(n * sizeof(*g.disc_r));
 	if (!g.main_r || !g.disc_r) {

@@ -48,10 +48,32 @@ int msl_filter_compile(const struct msl_frange *r, size_t n,
 		       size_t cap) MSL_HIDDEN;
 
 /*
+ * The architectures the compiler knows; MSL_ARCH_HOST is the one it was
+ * built for (x86-64 unless __aarch64__), which msl_filter_compile() and
+ * msl_refuse_program() use.  The tests run the other's programs through
+ * their interpreter.
+ */
+enum msl_arch { MSL_ARCH_X86_64, MSL_ARCH_ARM64, MSL_NARCH };
+#if defined(__aarch64__)
+#define MSL_ARCH_HOST MSL_ARCH_ARM64
+#else
+#define MSL_ARCH_HOST MSL_ARCH_X86_64
+#endif
+
+/* msl_filter_compile() for arch (enum msl_arch); -EINVAL for another. */
+int msl_filter_compile_arch(unsigned int arch, const struct msl_frange *r,
+			    size_t n, unsigned int classes,
+			    struct sock_filter *out, size_t cap) MSL_HIDDEN;
+
+/*
  * The program of mseal_refuse(what), at most 16 instructions, into f:
  * returns its length.
  */
 size_t msl_refuse_program(unsigned int what, struct sock_filter *f) MSL_HIDDEN;
+
+/* The same for arch (enum msl_arch); 0 for another. */
+size_t msl_refuse_program_arch(unsigned int arch, unsigned int what,
+			       struct sock_filter *f) MSL_HIDDEN;
 
 /*
  * An upper bound of the program's length once the kernel has converted it

@@ -172,8 +172,10 @@ static void probe_once(void)
 		 * The filter lets MAP_FIXED|MAP_FIXED_NOREPLACE through for
 		 * the kernel's EEXIST; before 4.17 the flag is unknown and it
 		 * would overwrite.  SPEC_ALLOW came in the same release.
+		 * The filter rounds lengths to 4 KiB pages: an arm64 kernel
+		 * with 16 or 64 KiB pages gets no seccomp backend.
 		 */
-		if (flags & MSEAL_FEAT_SPEC_ALLOW)
+		if ((flags & MSEAL_FEAT_SPEC_ALLOW) && page_size == 4096)
 			flags |= MSEAL_FEAT_SECCOMP_BACKEND;
 	}
 	config.kernel_flags = flags;

@@ -1226,7 +1226,9 @@ unsigned int msl_seccomp_probe_classes(uint64_t a, uint64_t b)
 
 /*
  * io_uring_setup, io_uring_enter and io_uring_register are 425-427 on
- * x86-64, x32 and i386 alike.  Refusing setup alone is not enough: a ring
+ * x86-64, x32 and i386 alike, and on AArch64 and AArch32 (every ABI's
+ * table is shared from 424 up); userfaultfd is 323 (x86-64), 374 (i386),
+ * 282 (AArch64, asm-generic) and 388 (AArch32).  Refusing setup alone is not enough: a ring
  * made before the refusal, inherited across fork or exec, passed over a
  * unix socket or taken with pidfd_getfd(2) would still run
  * IORING_OP_MADVISE on sealed memory; without io_uring_enter it gets no
@@ -1234,8 +1236,17 @@ unsigned int msl_seccomp_probe_classes(uint64_t a, uint64_t b)
  */
 #define NR_IO_URING_FIRST 425u
 #define NR_IO_URING_LAST 427u
-#define NR_USERFAULTFD 323u
-#define NR32_USERFAULTFD 374u
+
+/* Per enum msl_arch: the native ABI and the compat one. */
+static const struct {
+	uint32_t audit, audit32, uffd, uffd32;
+	bool x32;
+} refuse_abi[MSL_NARCH] = {
+	[MSL_ARCH_X86_64] = { AUDIT_ARCH_X86_64, AUDIT_ARCH_I386, 323, 374,
+			      true },
+	[MSL_ARCH_ARM64] = { AUDIT_ARCH_AARCH64, AUDIT_ARCH_ARM, 282, 388,
+			     false },
+};
 
 static bool refuse_env_done;
 
@@ -1281,24 +1292,33 @@ static size_t refuse_arch(struct sock_filter *f, size_t at, uint32_t arch,
 	return at;
 }
 
-/* ld arch; the x86-64 (with x32) part, the i386 part, ALLOW, EPERM: at
- * most 16 instructions. */
-size_t msl_refuse_program(unsigned int what, struct sock_filter *f)
+/* ld arch; the native part (x86-64: with x32), the compat part (i386,
+ * AArch32), ALLOW, EPERM: at most 16 instructions. */
+size_t msl_refuse_program_arch(unsigned int arch, unsigned int what,
+			       struct sock_filter *f)
 {
 	size_t body = ((what & MSEAL_REFUSE_IO_URING) ? 2 : 0) +
 		      ((what & MSEAL_REFUSE_USERFAULTFD) ? 1 : 0);
-	size_t eperm = 1 + (body + 4) + (body + 3) + 1, at;
+	size_t eperm, at;
 
+	if (arch >= MSL_NARCH)
+		return 0;
+	eperm = 1 + (body + 3 + refuse_abi[arch].x32) + (body + 3) + 1;
 	f[0] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 4);
-	at = refuse_arch(f, 1, AUDIT_ARCH_X86_64, what, true, NR_USERFAULTFD,
-			 eperm);
-	at = refuse_arch(f, at, AUDIT_ARCH_I386, what, false, NR32_USERFAULTFD,
-			 eperm);
+	at = refuse_arch(f, 1, refuse_abi[arch].audit, what,
+			 refuse_abi[arch].x32, refuse_abi[arch].uffd, eperm);
+	at = refuse_arch(f, at, refuse_abi[arch].audit32, what, false,
+			 refuse_abi[arch].uffd32, eperm);
 	f[at++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
 					       SECCOMP_RET_ALLOW);
 	f[at++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
 					       SECCOMP_RET_ERRNO | EPERM);
 	return at;
+}
+
+size_t msl_refuse_program(unsigned int what, struct sock_filter *f)
+{
+	return msl_refuse_program_arch(MSL_ARCH_HOST, what, f);
 }
 
 /*

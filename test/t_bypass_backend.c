@@ -584,7 +584,8 @@ TEST_ONCE(refuse_program_covers_every_io_uring_call)
 {
 	static const uint32_t arches[] = { AUDIT_ARCH_X86_64, AUDIT_ARCH_I386 };
 	struct sock_filter f[16];
-	size_t len = msl_refuse_program(MSEAL_REFUSE_IO_URING, f);
+	size_t len = msl_refuse_program_arch(MSL_ARCH_X86_64,
+					     MSEAL_REFUSE_IO_URING, f);
 	char why[128];
 
 	CHECK(len > 0 && len <= 16);

@@ -47,6 +47,68 @@ enum {
 	NR_PROCESS_MADVISE = 440,
 };
 
+/*
+ * The architecture under test.  The model names calls by their x86-64
+ * numbers (NR_*); ta->nr[] gives each one's number on the architecture
+ * (the same order as x86_calls[]), NO_NR where it has none.  The rest is
+ * written again from docs/AUDIT.md section 1, not taken from the compiler.
+ */
+#define NO_NR UINT32_MAX
+#define NCALLIDS 14
+
+struct tarch {
+	unsigned int arch; /* enum msl_arch */
+	uint32_t audit, compat;
+	bool x32;
+	uint32_t nr[NCALLIDS];
+};
+
+static const int x86_calls[NCALLIDS] = {
+	NR_MMAP,	  NR_MPROTECT,	      NR_MUNMAP,
+	NR_BRK,		  NR_MREMAP,	      NR_MADVISE,
+	NR_SHMAT,	  NR_SHMDT,	      NR_REMAP_FILE_PAGES,
+	NR_PKEY_MPROTECT, NR_PROCESS_MADVISE, NR_PRCTL,
+	NR_IO_DESTROY,	  NR_USELIB,
+};
+
+static const struct tarch t_x86 = {
+	MSL_ARCH_X86_64,
+	AUDIT_ARCH_X86_64,
+	AUDIT_ARCH_I386,
+	true,
+	{ 9, 10, 11, 12, 25, 28, 30, 67, 216, 329, 440, 157, 207, 134 },
+};
+
+/* include/uapi/asm-generic/unistd.h: no uselib. */
+static const struct tarch t_arm64 = {
+	MSL_ARCH_ARM64,
+	AUDIT_ARCH_AARCH64,
+	AUDIT_ARCH_ARM,
+	false,
+	{ 222, 226, 215, 214, 216, 233, 196, 197, 234, 288, 440, 167, 1,
+	  NO_NR },
+};
+
+static const struct tarch *ta = &t_x86;
+
+/* The architecture's number of the call the model calls nr. */
+static int arch_nr(int nr)
+{
+	for (size_t i = 0; i < NCALLIDS; i++)
+		if (x86_calls[i] == nr)
+			return (int)ta->nr[i];
+	return nr;
+}
+
+/* The model's name of the architecture's call nr, -1 for another. */
+static int model_nr(uint32_t nr)
+{
+	for (size_t i = 0; i < NCALLIDS; i++)
+		if (ta->nr[i] == nr && nr != NO_NR)
+			return x86_calls[i];
+	return -1;
+}
+
 /* ---- the reference model ------------------------------------------ */
 
 struct model {
@@ -115,15 +177,22 @@ static bool call_range(uint64_t a, uint64_t len, uint64_t *e)
 }
 
 /*
- * The largest page size the kernel may round a length to at an address
- * (x86-64: a hugetlb mapping's address is aligned to its 2 MiB or 1 GiB
- * page size).
+ * The largest page size the kernel may round a length to at an address:
+ * a hugetlb mapping's address is aligned to its page size, 2 MiB or 1 GiB
+ * on x86-64; 64 KiB, 2 MiB, 32 MiB or 1 GiB on arm64 (4 KiB granule).
  */
 static uint64_t granule(uint64_t a)
 {
-	if (a % (2ull << 20))
-		return PG;
-	return a % (1ull << 30) ? 2ull << 20 : 1ull << 30;
+	static const uint64_t x86[] = { 1ull << 30, 2ull << 20 };
+	static const uint64_t arm64[] = { 1ull << 30, 32ull << 20, 2ull << 20,
+					  64ull << 10 };
+	bool arm = ta->arch == MSL_ARCH_ARM64;
+	const uint64_t *h = arm ? arm64 : x86;
+
+	for (size_t i = 0; i < (arm ? NELEM(arm64) : NELEM(x86)); i++)
+		if (a % h[i] == 0)
+			return h[i];
+	return PG;
 }
 
 /* e rounded up to gr; false when that passes 2^64. */
@@ -249,7 +318,14 @@ static uint32_t model_mremap(const struct model *m, const uint64_t *a)
 	}
 }
 
-static uint32_t model_x86_64(const struct model *m, uint32_t nr,
+/* prot bits arch_validate_prot() may accept: arm64 adds PROT_BTI and
+ * PROT_MTE where the CPU has them. */
+static uint64_t prot_ok(void)
+{
+	return ta->arch == MSL_ARCH_ARM64 ? 0x3f : 0xf;
+}
+
+static uint32_t model_native(const struct model *m, uint32_t nr,
 			     const uint64_t *a)
 {
 	uint64_t e, s, u[6];
@@ -257,10 +333,18 @@ static uint32_t model_x86_64(const struct model *m, uint32_t nr,
 
 	if (!call_enabled(m, nr))
 		return ALLOW;
-	/* Calls that strip x86 LAM tags (bits 57-62) from a user address. */
+	/*
+	 * Calls that untag a user address: x86 LAM strips bits 57-62 (not
+	 * from a kernel address, bit 63); arm64 sign-extends bit 55 into the
+	 * top byte and keeps the address only where that is all ones.
+	 */
 	memcpy(u, a, sizeof(u));
-	if (!(a[0] >> 63))
+	if (ta->arch == MSL_ARCH_ARM64) {
+		if (!(a[0] >> 55 & 1))
+			u[0] = a[0] & ~(0xffull << 56);
+	} else if (!(a[0] >> 63)) {
 		u[0] = a[0] & ~(0x3full << 57);
+	}
 	switch (nr) {
 	case NR_MUNMAP:
 		return deny_if(call_range(u[0], a[1], &e) &&
@@ -312,7 +396,7 @@ static uint32_t model_x86_64(const struct model *m, uint32_t nr,
 		return a[0] && a[0] <= heap_end(m) - PG ? ZERO_RET : ALLOW;
 	case NR_MPROTECT:
 	case NR_PKEY_MPROTECT:
-		if (a[2] >> 32 || (a[2] & ~(0xfull | 0x03000000)) ||
+		if (a[2] >> 32 || (a[2] & ~(prot_ok() | 0x03000000)) ||
 		    (a[2] & 0x03000000) == 0x03000000)
 			return ALLOW;
 		if (!call_range(u[0], a[1], &e))
@@ -369,20 +453,59 @@ static uint32_t model_i386(const struct model *m, uint32_t nr)
 	return ALLOW;
 }
 
+/*
+ * AArch32 under arm64's compat layer (arch/arm64/include/asm/unistd32.h):
+ * 32-bit arguments as for i386; no old mmap (90) and no ipc (117), both
+ * sys_ni_syscall there.
+ */
+static uint32_t model_arm32(const struct model *m, uint32_t nr)
+{
+	bool low = gstart(m, 0) < 2 * G4;
+	bool base = m->classes & MSEAL_BASE;
+
+	switch (nr) {
+	case 305: /* shmat */
+	case 172: /* prctl */
+	case 244: /* io_destroy */
+	case 86:  /* uselib */
+		return deny_if(base);
+	case 306: /* shmdt */
+		return deny_if(call_enabled(m, NR_SHMDT));
+	case 45: /* brk */
+		return deny_if(call_enabled(m, NR_BRK));
+	case 91:  /* munmap */
+	case 163: /* mremap */
+	case 192: /* mmap2 */
+	case 253: /* remap_file_pages */
+		return deny_if(low && base);
+	case 125: /* mprotect */
+	case 394: /* pkey_mprotect */
+		return deny_if(low && (m->classes & MSEAL_PROT));
+	case 220: /* madvise */
+	case 440: /* process_madvise */
+		return deny_if(low && call_enabled(m, NR_MADVISE));
+	}
+	return ALLOW;
+}
+
 static uint32_t model(const struct model *m, const struct seccomp_data *d)
 {
 	uint64_t a[6];
+	int nr;
 
 	for (int i = 0; i < 6; i++)
 		a[i] = d->args[i];
-	if (d->arch == AUDIT_ARCH_I386)
-		return model_i386(m, (uint32_t)d->nr);
-	if (d->arch != AUDIT_ARCH_X86_64)
+	if (d->arch == ta->compat)
+		return ta->arch == MSL_ARCH_ARM64 ?
+			       model_arm32(m, (uint32_t)d->nr) :
+			       model_i386(m, (uint32_t)d->nr);
+	if (d->arch != ta->audit)
 		return ALLOW;
-	if ((uint32_t)d->nr >= X32)
+	if (ta->x32 && (uint32_t)d->nr >= X32)
 		return deny_if((uint32_t)d->nr - X32 < 1024 &&
 			       call_enabled(m, (uint32_t)d->nr - X32));
-	return model_x86_64(m, (uint32_t)d->nr, a);
+	nr = model_nr((uint32_t)d->nr);
+	return nr < 0 ? ALLOW : model_native(m, (uint32_t)nr, a);
 }
 
 /* ---- running programs ---------------------------------------------- */
@@ -399,8 +522,8 @@ static int compile(struct prog *p, const struct msl_frange *r, size_t n,
 		   unsigned int classes)
 {
 	char why[200];
-	int len = msl_filter_compile(r, n, classes, p->insns,
-				     MSL_FILTER_MAX_INSNS);
+	int len = msl_filter_compile_arch(ta->arch, r, n, classes, p->insns,
+					  MSL_FILTER_MAX_INSNS);
 
 	p->m = (struct model){ r, n, classes };
 	if (len < 0)
@@ -478,12 +601,15 @@ static struct seccomp_data sd(uint32_t arch, int nr, uint64_t a0, uint64_t a1,
 	return d;
 }
 
-/* An x86-64 call: its verdict must be want, and the model's too. */
+/*
+ * A native call (nr as the model names it): its verdict must be want, and
+ * the model's too.
+ */
 static void expect(const struct prog *p, uint32_t want, int nr,
 		   const uint64_t a[6], int line)
 {
 	struct seccomp_data d =
-		sd(AUDIT_ARCH_X86_64, nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+		sd(ta->audit, arch_nr(nr), a[0], a[1], a[2], a[3], a[4], a[5]);
 	uint32_t got = run(p, &d), mod = model(&p->m, &d);
 
 	if (got != want || mod != want)
@@ -1259,6 +1385,10 @@ static uint64_t pick_addr(const struct model *m)
 		return rnd() & ~(PG - 1);
 	case 10: /* huge page boundaries at or below a range */
 		base = below(2) ? x->start : x->end;
+		if (ta->arch == MSL_ARCH_ARM64 && below(2))
+			return (base &
+				~((below(2) ? 32ull << 20 : 64ull << 10) - 1)) -
+			       below(2) * (64ull << 10);
 		return (base & ~((below(2) ? 1ull << 30 : 2ull << 20) - 1)) -
 		       below(2) * (2ull << 20);
 	case 2:
@@ -1305,6 +1435,7 @@ static uint64_t pick_flags(int nr)
 	static const uint64_t mremap_f[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8 };
 	static const uint64_t prot[] = { 0,	     1,		 3,
 					 7,	     0xf,	 0x10,
+					 0x21,	     0x35,	 0x40,
 					 0x01000001, 0x02000001, 0x03000001 };
 	static const uint64_t mmap_f[] = { 0x02,    0x12,	0x22,
 					   0x32,    0x100012,	0x40032,
@@ -1336,21 +1467,13 @@ static uint64_t pick_flags(int nr)
 	return v;
 }
 
-static const int x86_calls[] = {
-	NR_MMAP,	  NR_MPROTECT,	      NR_MUNMAP,
-	NR_BRK,		  NR_MREMAP,	      NR_MADVISE,
-	NR_SHMAT,	  NR_SHMDT,	      NR_REMAP_FILE_PAGES,
-	NR_PKEY_MPROTECT, NR_PROCESS_MADVISE, NR_PRCTL,
-	NR_IO_DESTROY,	  NR_USELIB,
-};
-
 static void random_query(const struct prog *p, struct seccomp_data *d)
 {
 	const struct model *m = &p->m;
 	int nr = x86_calls[below(NELEM(x86_calls))];
 	uint64_t a = pick_addr(m);
 
-	*d = sd(AUDIT_ARCH_X86_64, nr, a, pick_len(m, a), 0, 0, 0, 0);
+	*d = sd(ta->audit, nr, a, pick_len(m, a), 0, 0, 0, 0);
 	switch (nr) {
 	case NR_MMAP:
 		d->args[2] = 3;
@@ -1394,9 +1517,10 @@ static void random_query(const struct prog *p, struct seccomp_data *d)
 			d->args[1] |= rnd() << 32;
 		break;
 	}
+	d->nr = arch_nr(nr);
 	switch (below(24)) {
 	case 0:
-		d->arch = AUDIT_ARCH_I386;
+		d->arch = ta->compat;
 		d->nr = (int)below(450);
 		break;
 	case 1:
@@ -1420,7 +1544,8 @@ static uint64_t initial_seed(void)
 	return (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 }
 
-TEST_ONCE(filter_random)
+/* 150 random sets of ranges for ta, 4000 random calls on each. */
+static void random_rounds(void)
 {
 	static struct msl_frange r[1500];
 	static struct prog p;
@@ -1458,6 +1583,18 @@ TEST_ONCE(filter_random)
 		     seed, programs, too_big);
 }
 
+TEST_ONCE(filter_random)
+{
+	random_rounds();
+}
+
+/* The same for arm64's program, with AArch64 and AArch32 calls. */
+TEST_ONCE(filter_arm64_random)
+{
+	ta = &t_arm64;
+	random_rounds();
+}
+
 /* mseal_refuse()'s program: the refused numbers on each ABI, nothing
  * else, and every other number cacheable. */
 TEST_ONCE(filter_refuse_program)
@@ -1493,7 +1630,8 @@ TEST_ONCE(filter_refuse_program)
 	for (size_t i = 0; i < NELEM(cases); i++) {
 		struct seccomp_data d = { .nr = (int)cases[i].nr,
 					  .arch = cases[i].arch };
-		size_t len = msl_refuse_program(cases[i].what, f);
+		size_t len = msl_refuse_program_arch(MSL_ARCH_X86_64,
+						     cases[i].what, f);
 		uint32_t got;
 
 		CHECK(len > 0 && len <= 16);
@@ -1508,4 +1646,345 @@ TEST_ONCE(filter_refuse_program)
 				CHECK(bpf_const_allow(f, len, AUDIT_ARCH_X86_64,
 						      nr));
 	}
+}
+
+/* ---- arm64 ----------------------------------------------------------- */
+
+/*
+ * A call with its number as the kernel sees it (not the model's name):
+ * the filter's verdict must be want, and the model's too.
+ */
+static void expect_raw(const struct prog *p, uint32_t want, uint32_t arch,
+		       uint32_t nr, const uint64_t a[6], int line)
+{
+	struct seccomp_data d =
+		sd(arch, (int)nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	uint32_t got = run(p, &d), mod = model(&p->m, &d);
+
+	if (got != want || mod != want)
+		FAIL("line %d: arch %#x nr %u args %#llx %#llx %#llx: filter "
+		     "%#x, model %#x, want %#x",
+		     line, arch, nr, (unsigned long long)a[0],
+		     (unsigned long long)a[1], (unsigned long long)a[2], got,
+		     mod, want);
+}
+
+#define EXPECT_RAW(p, want, arch, nr, ...)                                \
+	expect_raw(p, want, arch, nr, (const uint64_t[6]){ __VA_ARGS__ }, \
+		   __LINE__)
+
+#define A64 AUDIT_ARCH_AARCH64
+#define A32 AUDIT_ARCH_ARM
+
+/* The hand-picked cases whose rules arm64 shares, on AArch64's numbers. */
+TEST_ONCE(filter_arm64_shared_rules)
+{
+	ta = &t_arm64;
+	filter_mremap(ctx);
+	filter_mremap_wrapping_source(ctx);
+	filter_prctl_set_mm(ctx);
+	filter_growsdown_guard(ctx);
+	filter_shm_rfp_brk(ctx);
+	filter_shmdt_by_attach_address(ctx);
+	filter_madvise_edges(ctx);
+}
+
+/*
+ * Every call on AArch64's own numbers (include/uapi/asm-generic/unistd.h),
+ * written out here: refused over a sealed range, allowed over an unsealed
+ * twin.  x86-64's numbers mean other calls there.
+ */
+TEST_ONCE(filter_arm64_calls)
+{
+	static struct prog p;
+	static const struct msl_frange r[] = {
+		{ 0x7f0000000000, 0x7f0000002000, MSL_FR_DISCARD | MSL_FR_SHM,
+		  0x7f0000000000, 0 },
+		{ 0x7f0000100000, 0x7f0000101000, MSL_FR_HEAP, 0, 0 },
+	};
+	const uint64_t s = 0x7f0000000000, u = 0x7e0000000000;
+
+	ta = &t_arm64;
+	compile_ok(&p, r, NELEM(r), MSEAL_ALL);
+	EXPECT_RAW(&p, EPERM_RET, A64, 215, s, PG); /* munmap */
+	EXPECT_RAW(&p, ALLOW, A64, 215, u, PG);
+	EXPECT_RAW(&p, EPERM_RET, A64, 222, s, PG, 3, 0x32, -1, 0); /* mmap */
+	EXPECT_RAW(&p, ALLOW, A64, 222, u, PG, 3, 0x32, -1, 0);
+	EXPECT_RAW(&p, EPERM_RET, A64, 216, s, PG, 2 * PG, 1); /* mremap */
+	EXPECT_RAW(&p, ALLOW, A64, 216, u, PG, 2 * PG, 1);
+	EXPECT_RAW(&p, EPERM_RET, A64, 226, s, PG, 1); /* mprotect */
+	EXPECT_RAW(&p, ALLOW, A64, 226, u, PG, 1);
+	EXPECT_RAW(&p, EPERM_RET, A64, 288, s, PG, 1, 0); /* pkey_mprotect */
+	EXPECT_RAW(&p, ALLOW, A64, 288, u, PG, 1, 0);
+	EXPECT_RAW(&p, EPERM_RET, A64, 233, s, PG, 4); /* madvise */
+	EXPECT_RAW(&p, ALLOW, A64, 233, u, PG, 4);
+	EXPECT_RAW(&p, EPERM_RET, A64, 440, 3, 0, 1, 4,
+		   0); /* process_madvise */
+	EXPECT_RAW(&p, ALLOW, A64, 440, 3, 0, 1, 3, 0);
+	EXPECT_RAW(&p, ZERO_RET, A64, 197, s); /* shmdt */
+	EXPECT_RAW(&p, ALLOW, A64, 197, u);
+	EXPECT_RAW(&p, EPERM_RET, A64, 196, 1, s, 040000); /* shmat */
+	EXPECT_RAW(&p, ALLOW, A64, 196, 1, 0x7f0000200000, 040000);
+	EXPECT_RAW(&p, EPERM_RET, A64, 234, s, PG, 0); /* remap_file_pages */
+	EXPECT_RAW(&p, ALLOW, A64, 234, u, PG, 0);
+	EXPECT_RAW(&p, ZERO_RET, A64, 214, 0x7f0000100000); /* brk */
+	EXPECT_RAW(&p, ALLOW, A64, 214, 0x7f0000101000);
+	EXPECT_RAW(&p, EPERM_RET, A64, 167, 35, 14); /* prctl(PR_SET_MM) */
+	EXPECT_RAW(&p, ALLOW, A64, 167, 35, 15);
+	EXPECT_RAW(&p, EPERM_RET, A64, 1, 0); /* io_destroy */
+	/* x86-64's numbers: setxattr (11), rt_sigaction (134: no uselib),
+	 * getrusage (165)...; mseal (462) itself only adds seals. */
+	EXPECT_RAW(&p, ALLOW, A64, 11, s, PG);
+	EXPECT_RAW(&p, ALLOW, A64, 134, 0);
+	EXPECT_RAW(&p, ALLOW, A64, 9, s, PG, 3, 0x32, -1, 0);
+	EXPECT_RAW(&p, ALLOW, A64, 462, s, PG, 0);
+	/* x32 is an x86-64 ABI: on AArch64 the bit is just a large number. */
+	EXPECT_RAW(&p, ALLOW, A64, 215 | X32, s, PG);
+	/* Every number but the dispatched ones stays cacheable. */
+	for (uint32_t nr = 0; nr <= 500; nr++) {
+		int want = model_nr(nr) < 0 ||
+			   !call_enabled(&p.m, (uint32_t)model_nr(nr));
+
+		if (bpf_const_allow(p.insns, p.len, A64, nr) != want)
+			FAIL("nr %u: cacheable %d, want %d", nr, !want, want);
+	}
+	/* Without BASE, io_destroy is not dispatched at all. */
+	compile_ok(&p, r, NELEM(r), MSEAL_PROT);
+	EXPECT_RAW(&p, ALLOW, A64, 1, 0);
+	CHECK(bpf_const_allow(p.insns, p.len, A64, 1));
+}
+
+/*
+ * AArch32 tasks (AUDIT_ARCH_ARM, arch/arm64/include/asm/unistd32.h): 32-bit
+ * arguments, refused by number as int 0x80 is on x86-64.
+ */
+TEST_ONCE(filter_arm64_compat_refused)
+{
+	static const struct msl_frange high[] = {
+		{ 0x555555554000, 0x555555556000, MSL_FR_DISCARD, 0, 0 },
+		{ 0x555555560000, 0x555555561000, MSL_FR_HEAP, 0, 0 },
+	};
+	static const struct msl_frange mid[] = {
+		{ 0x100000000, 0x100001000, 0, 0, 0 },
+	};
+	static const uint32_t nr32[] = { 91,  163, 192, 306, 305, 253,
+					 45,  172, 244, 86,  125, 394,
+					 220, 440, 90,	117, 219, 20 };
+	static const struct {
+		const struct msl_frange *r;
+		size_t n;
+	} sets[] = { { edge_ranges, NELEM(edge_ranges) },
+		     { high, NELEM(high) },
+		     { mid, NELEM(mid) } };
+	static struct prog p;
+	struct seccomp_data d;
+
+	ta = &t_arm64;
+	for (size_t s = 0; s < NELEM(sets); s++) {
+		for (unsigned int cl = 1; cl <= MSEAL_ALL; cl++) {
+			compile_ok(&p, sets[s].r, sets[s].n, cl);
+			for (size_t i = 0; i < NELEM(nr32); i++) {
+				d = sd(A32, (int)nr32[i], 0x10000, PG, 1, 0x12,
+				       0, 0);
+				expect_model(&p, &d);
+			}
+			/* The other programs' ABIs are not this one's. */
+			for (uint32_t nr = 0; nr <= 450; nr++) {
+				d = sd(AUDIT_ARCH_I386, (int)nr, 0x10000, PG, 1,
+				       0x12, 0, 0);
+				CHECK(run(&p, &d) == ALLOW);
+			}
+		}
+	}
+	/* Spot checks with the numbers written out. */
+	compile_ok(&p, edge_ranges, NELEM(edge_ranges), MSEAL_BASE);
+	EXPECT_RAW(&p, EPERM_RET, A32, 91, 0x10000, PG);  /* munmap */
+	EXPECT_RAW(&p, EPERM_RET, A32, 192, 0x10000, PG); /* mmap2 */
+	EXPECT_RAW(&p, EPERM_RET, A32, 163, 0x10000, PG); /* mremap */
+	EXPECT_RAW(&p, EPERM_RET, A32, 253, 0x10000, PG); /* rfp */
+	EXPECT_RAW(&p, ALLOW, A32, 90, 0x10000, PG);	  /* no old mmap */
+	EXPECT_RAW(&p, ALLOW, A32, 117, 21, 0x10000);	  /* no ipc */
+	EXPECT_RAW(&p, ALLOW, A32, 125, 0x10000, PG, 1);  /* PROT not sealed */
+	compile_ok(&p, high, NELEM(high), MSEAL_ALL);
+	/* Ranges above 8 GiB: a 32-bit range cannot reach them... */
+	EXPECT_RAW(&p, ALLOW, A32, 91, 0x10000, PG);
+	EXPECT_RAW(&p, ALLOW, A32, 125, 0x10000, PG, 1);
+	EXPECT_RAW(&p, ALLOW, A32, 220, 0x10000, PG, 4);
+	/* ...but the calls on kernel state reach anything. */
+	EXPECT_RAW(&p, EPERM_RET, A32, 305, 1, 0x10000, 040000); /* shmat */
+	EXPECT_RAW(&p, EPERM_RET, A32, 45, 0x10000);		 /* brk */
+	EXPECT_RAW(&p, EPERM_RET, A32, 172, 35, 14);		 /* prctl */
+	EXPECT_RAW(&p, EPERM_RET, A32, 244, 0);	  /* io_destroy */
+	EXPECT_RAW(&p, EPERM_RET, A32, 86, 0);	  /* uselib */
+	EXPECT_RAW(&p, ALLOW, A32, 306, 0x10000); /* shmdt: no segment */
+	EXPECT_RAW(&p, ALLOW, A32, 20, 0);	  /* getpid */
+	compile_ok(&p, mid, NELEM(mid), MSEAL_PROT);
+	/* mprotect(0xfffff000, 0x2000) reaches 4 GiB. */
+	EXPECT_RAW(&p, EPERM_RET, A32, 125, 0xfffff000, 0x2000, 1);
+	EXPECT_RAW(&p, EPERM_RET, A32, 394, 0xfffff000, 0x2000, 1, 0);
+	EXPECT_RAW(&p, ALLOW, A32, 91, 0xfffff000, 0x2000);
+	/* x86-64's program does not take AArch32 calls for its own. */
+	ta = &t_x86;
+	compile_ok(&p, edge_ranges, NELEM(edge_ranges), MSEAL_ALL);
+	d = sd(A32, 91, 0x10000, PG, 0, 0, 0, 0);
+	CHECK(run(&p, &d) == ALLOW);
+}
+
+/*
+ * Top-byte tags: arm64's untagged_addr() (always on, whatever
+ * PR_SET_TAGGED_ADDR_CTRL says) clears bits 56-63 of an address whose bit
+ * 55 is clear, for munmap, mprotect, madvise and mremap's old address; not
+ * for mmap, mremap's new address, brk, shmat, remap_file_pages.
+ */
+TEST_ONCE(filter_arm64_top_byte_tags)
+{
+	static struct prog p;
+	const uint64_t t1 = 1ull << 56, t5a = 0x5aull << 56, b55 = 1ull << 55;
+	uint64_t free_ = 0x20000;
+
+	ta = &t_arm64;
+	compile_ok(&p, edge_ranges, NELEM(edge_ranges), MSEAL_ALL);
+	EXPECT(&p, EPERM_RET, NR_MUNMAP, E_LO | t1, PG);
+	EXPECT(&p, EPERM_RET, NR_MUNMAP, E_LO | 0xffull << 56, PG);
+	EXPECT(&p, ALLOW, NR_MUNMAP, (E_LO - PG) | t1, PG); /* control */
+	EXPECT(&p, ALLOW, NR_MUNMAP, E_LO | b55 | t1, PG);  /* kept: no map */
+	EXPECT(&p, EPERM_RET, NR_MPROTECT, E_LO | t5a, PG, 1);
+	EXPECT(&p, ALLOW, NR_MPROTECT, (E_LO - PG) | t5a, PG, 1);
+	EXPECT(&p, EPERM_RET, NR_PKEY_MPROTECT, E_LO | t5a, PG, 1, 0);
+	EXPECT(&p, EPERM_RET, NR_MADVISE, E_X | t1, PG, 4);
+	EXPECT(&p, ALLOW, NR_MADVISE, (E_X - PG) | t1, PG, 4);
+	EXPECT(&p, EPERM_RET, NR_MREMAP, E_LO | t1, PG, 2 * PG, 1, 0);
+	EXPECT(&p, EPERM_RET, NR_MREMAP, (E_LO - PG) | t1, 3 * PG, PG, 0, 0);
+	EXPECT(&p, ALLOW, NR_MREMAP, (E_LO - 2 * PG) | t1, 2 * PG, PG, 0, 0);
+	/* Not untagged: the kernel's EINVAL or a new mapping elsewhere. */
+	EXPECT(&p, ALLOW, NR_MMAP, E_LO | t1, PG, 3, 0x32, -1, 0);
+	EXPECT(&p, ALLOW, NR_MREMAP, free_, PG, PG, 3, E_LO | t1);
+	EXPECT(&p, EPERM_RET, NR_MREMAP, free_, PG, PG, 3, E_LO);
+	EXPECT(&p, ALLOW, NR_REMAP_FILE_PAGES, E_LO | t1, PG, 0);
+	EXPECT(&p, ALLOW, NR_SHMAT, 1, E_LO | t1, 040000);
+	/* x86's LAM strips bits 57-62: bit 56 stays, a non-canonical
+	 * address (EINVAL). */
+	ta = &t_x86;
+	compile_ok(&p, edge_ranges, NELEM(edge_ranges), MSEAL_ALL);
+	EXPECT(&p, ALLOW, NR_MUNMAP, E_LO | t1, PG);
+	EXPECT(&p, EPERM_RET, NR_MUNMAP, E_LO | t5a, PG);
+}
+
+/*
+ * PROT_BTI (0x10) and PROT_MTE (0x20) are arm64 prot bits
+ * (arch_validate_prot()): mprotect adding one to a sealed range changes
+ * it, and the kernel's seal refuses it.  On x86-64 they are EINVAL.
+ */
+TEST_ONCE(filter_arm64_prot_bti_mte)
+{
+	static struct prog p;
+
+	ta = &t_arm64;
+	compile_ok(&p, edge_ranges, NELEM(edge_ranges), MSEAL_PROT);
+	EXPECT(&p, EPERM_RET, NR_MPROTECT, E_LO, PG, 0x15); /* R|X|BTI */
+	EXPECT(&p, EPERM_RET, NR_MPROTECT, E_LO, PG, 0x23); /* R|W|MTE */
+	EXPECT(&p, EPERM_RET, NR_MPROTECT, E_LO, PG, 0x3f);
+	EXPECT(&p, EPERM_RET, NR_PKEY_MPROTECT, E_LO, PG, 0x11, 0);
+	EXPECT(&p, EPERM_RET, NR_MPROTECT, 0x100002000, PG, 0x01000011);
+	EXPECT(&p, ALLOW, NR_MPROTECT, E_LO - PG, PG, 0x15); /* unsealed */
+	EXPECT(&p, ALLOW, NR_MPROTECT, E_LO, PG, 0x40);	     /* EINVAL */
+	EXPECT(&p, ALLOW, NR_MPROTECT, E_LO, PG, 0x03000010);
+	compile_ok(&p, edge_ranges, NELEM(edge_ranges), MSEAL_BASE);
+	EXPECT(&p, EPERM_RET, NR_MMAP, E_LO, PG, 0x15, 0x12, 3, 0);
+	ta = &t_x86;
+	compile_ok(&p, edge_ranges, NELEM(edge_ranges), MSEAL_PROT);
+	EXPECT(&p, ALLOW, NR_MPROTECT, E_LO, PG, 0x15);
+	EXPECT(&p, EPERM_RET, NR_MPROTECT, E_LO, PG, 0x5);
+}
+
+/*
+ * arm64's huge page sizes with 4 KiB pages (arch/arm64/mm/hugetlbpage.c):
+ * 64 KiB (contiguous PTEs), 2 MiB, 32 MiB (contiguous PMDs), 1 GiB.  A
+ * hugetlb mapping's address is aligned to its size, so the filter rounds
+ * by the largest size the address is aligned to.
+ */
+TEST_ONCE(filter_arm64_hugetlb_rounding)
+{
+	static struct prog p;
+	const uint64_t x = 0x7f0000000000ull; /* 1 GiB aligned */
+	static const struct msl_frange r[] = {
+		{ 0x7f0000011000, 0x7f0000012000, 0, 0, 0 }, /* 64 KiB page */
+		{ 0x7f0002201000, 0x7f0002202000, 0, 0,
+		  0 }, /* in the 32 MiB page at X + 32 MiB */
+	};
+	const uint64_t huge = 0x40032; /* MAP_HUGETLB, ANONYMOUS, FIXED */
+
+	ta = &t_arm64;
+	compile_ok(&p, r, NELEM(r), MSEAL_BASE);
+	EXPECT(&p, EPERM_RET, NR_MMAP, x + 0x10000, PG, 3, huge, -1, 0);
+	EXPECT(&p, EPERM_RET, NR_MMAP, x + 0x10000, PG, 3, 0x11, 3, 0);
+	EXPECT(&p, ALLOW, NR_MMAP, x + 0x10000, PG, 3, 0x32, -1, 0);
+	EXPECT(&p, ALLOW, NR_MMAP, x + 0x20000, PG, 3, huge, -1, 0);
+	EXPECT(&p, ALLOW, NR_MMAP, x + 0x10000 - PG, PG, 3, huge, -1, 0);
+	EXPECT(&p, EPERM_RET, NR_MMAP, x + 0x2000000, PG, 3, huge, -1, 0);
+	EXPECT(&p, EPERM_RET, NR_MMAP, x + 0x2200000, PG, 3, huge, -1, 0);
+	EXPECT(&p, ALLOW, NR_MMAP, x + 0x2400000, PG, 3, huge, -1, 0);
+	EXPECT(&p, ALLOW, NR_MMAP, x + 0x2010000, PG, 3, huge, -1, 0);
+	/* The destination of a hugetlb move. */
+	EXPECT(&p, EPERM_RET, NR_MREMAP, x - 0x10000, PG, PG, 3, x + 0x10000);
+	EXPECT(&p, ALLOW, NR_MREMAP, x - 0x10000, PG, PG, 3, x + 0x20000);
+	EXPECT(&p, ALLOW, NR_MREMAP, x - 0x10000 + PG, PG, PG, 3, x + 0x10000);
+	/* x86-64 has neither 64 KiB nor 32 MiB pages. */
+	ta = &t_x86;
+	compile_ok(&p, r, NELEM(r), MSEAL_BASE);
+	EXPECT(&p, ALLOW, NR_MMAP, x + 0x10000, PG, 3, huge, -1, 0);
+	EXPECT(&p, ALLOW, NR_MMAP, x + 0x2000000, PG, 3, huge, -1, 0);
+	EXPECT(&p, EPERM_RET, NR_MMAP, x + 0x2200000, PG, 3, huge, -1, 0);
+}
+
+/* mseal_refuse()'s program for arm64: asm-generic and AArch32 numbers. */
+TEST_ONCE(filter_arm64_refuse_program)
+{
+	static const struct {
+		unsigned int what;
+		uint32_t arch, nr, want;
+	} cases[] = {
+		{ MSEAL_REFUSE_IO_URING, A64, 425, EPERM_RET },
+		{ MSEAL_REFUSE_IO_URING, A64, 427, EPERM_RET },
+		{ MSEAL_REFUSE_IO_URING, A64, 424, ALLOW },
+		{ MSEAL_REFUSE_IO_URING, A64, 428, ALLOW },
+		{ MSEAL_REFUSE_IO_URING, A64, 282, ALLOW },
+		{ MSEAL_REFUSE_IO_URING, A32, 426, EPERM_RET },
+		{ MSEAL_REFUSE_USERFAULTFD, A64, 282, EPERM_RET },
+		{ MSEAL_REFUSE_USERFAULTFD, A64, 323, ALLOW },
+		{ MSEAL_REFUSE_USERFAULTFD, A64, 282 | X32, ALLOW },
+		{ MSEAL_REFUSE_USERFAULTFD, A32, 388, EPERM_RET },
+		{ MSEAL_REFUSE_USERFAULTFD, A32, 374, ALLOW },
+		{ MSEAL_REFUSE_IO_URING | MSEAL_REFUSE_USERFAULTFD,
+		  AUDIT_ARCH_X86_64, 425, ALLOW },
+		{ MSEAL_REFUSE_IO_URING | MSEAL_REFUSE_USERFAULTFD,
+		  AUDIT_ARCH_I386, 374, ALLOW },
+		{ MSEAL_REFUSE_IO_URING | MSEAL_REFUSE_USERFAULTFD, A32, 425,
+		  EPERM_RET },
+	};
+	struct sock_filter f[16];
+	char why[128];
+
+	for (size_t i = 0; i < NELEM(cases); i++) {
+		struct seccomp_data d = { .nr = (int)cases[i].nr,
+					  .arch = cases[i].arch };
+		size_t len = msl_refuse_program_arch(MSL_ARCH_ARM64,
+						     cases[i].what, f);
+		uint32_t got;
+
+		CHECK(len > 0 && len <= 16);
+		if (bpf_check(f, len, why, sizeof(why)))
+			FAIL("case %zu: %s", i, why);
+		CHECK(bpf_run(f, len, &d, &got) == 0);
+		if (got != cases[i].want)
+			FAIL("case %zu: arch %#x nr %#x: %#x, want %#x", i,
+			     cases[i].arch, cases[i].nr, got, cases[i].want);
+		for (uint32_t nr = 0; nr < 450; nr++)
+			if ((nr < 425 || nr > 427) && nr != 282)
+				CHECK(bpf_const_allow(f, len, A64, nr));
+	}
+	CHECK(msl_refuse_program_arch(MSL_NARCH, MSEAL_REFUSE_IO_URING, f) ==
+	      0);
+	CHECK(msl_filter_compile_arch(MSL_NARCH, edge_ranges, 1, MSEAL_BASE, f,
+				      16) == -EINVAL);
 }

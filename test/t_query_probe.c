@@ -36,7 +36,19 @@
 #define ALLOW SECCOMP_RET_ALLOW
 #define EPERM_RET (SECCOMP_RET_ERRNO | EPERM)
 
-enum { NR_MREMAP = 25, NR_MADVISE = 28, NR_PKEY_MPROTECT = 329 };
+/* The probes' calls on each architecture the compiler knows. */
+static const struct {
+	uint32_t audit, mremap, madvise, pkey_mprotect;
+} abi[MSL_NARCH] = {
+	[MSL_ARCH_X86_64] = { AUDIT_ARCH_X86_64, 25, 28, 329 },
+	[MSL_ARCH_ARM64] = { AUDIT_ARCH_AARCH64, 216, 233, 288 },
+};
+
+static unsigned int arch; /* enum msl_arch under test */
+
+#define NR_MREMAP ((int)abi[arch].mremap)
+#define NR_MADVISE ((int)abi[arch].madvise)
+#define NR_PKEY_MPROTECT ((int)abi[arch].pkey_mprotect)
 enum { P_PROT, P_BASE, P_BASE_ANY, P_DISCARD };
 
 /* Sealed: a discard-protected piece, and far above it a writable one. */
@@ -48,7 +60,7 @@ static const struct msl_frange ranges[] = {
 static uint32_t run(const struct sock_filter *f, size_t len, int kind,
 		    uint64_t a, uint64_t l, uint64_t pkey)
 {
-	struct seccomp_data d = { .arch = AUDIT_ARCH_X86_64 };
+	struct seccomp_data d = { .arch = abi[arch].audit };
 	uint32_t ret;
 
 	switch (kind) {
@@ -91,8 +103,8 @@ static bool refused(unsigned int classes, int kind, uint64_t a, uint64_t l)
 {
 	static struct sock_filter f[MSL_FILTER_MAX_INSNS];
 	char why[128];
-	int len =
-		msl_filter_compile(ranges, 2, classes, f, MSL_FILTER_MAX_INSNS);
+	int len = msl_filter_compile_arch(arch, ranges, 2, classes, f,
+					  MSL_FILTER_MAX_INSNS);
 	uint32_t r, other;
 
 	CHECK(len > 0);
@@ -108,7 +120,8 @@ static bool refused(unsigned int classes, int kind, uint64_t a, uint64_t l)
 	return r == EPERM_RET;
 }
 
-TEST_ONCE(query_probe_filter_behaviour)
+/* The checks below on arch's program. */
+static void probe_behaviour(void)
 {
 	const uint64_t r0 = ranges[0].start, r0e = ranges[0].end;
 	const uint64_t r1 = ranges[1].start, r1e = ranges[1].end;
@@ -158,4 +171,10 @@ TEST_ONCE(query_probe_filter_behaviour)
 		CHECK(!refused(c, P_DISCARD, r1, PG));
 		CHECK(!refused(c, P_DISCARD, r0e, PG));
 	}
+}
+
+TEST_ONCE(query_probe_filter_behaviour)
+{
+	for (arch = 0; arch < MSL_NARCH; arch++)
+		probe_behaviour();
 }
