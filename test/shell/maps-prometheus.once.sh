@@ -34,12 +34,23 @@ control=$!
 odd=$!
 ne=
 trap 'kill $sealed $control $odd $ne 2>/dev/null || true' EXIT
+# Settled: running sleep, asleep, and its mappings the same twice over
+# (the loader and the preload are done), so that the two snapshots below
+# see the same mappings.
+settled() {
+	local a b
+	[ "$(readlink "/proc/$1/exe" 2>/dev/null)" = "$(readlink -f "$(command -v sleep)")" ] || return 1
+	a=$(cat "/proc/$1/maps" 2>/dev/null) || return 1
+	sleep 0.1
+	b=$(cat "/proc/$1/maps" 2>/dev/null) || return 1
+	[ -n "$a" ] && [ "$a" = "$b" ] &&
+		[ "$(sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f1)" = S ]
+}
 for p in $sealed $control $odd; do
 	i=0
-	until [ "$(readlink /proc/$p/exe 2>/dev/null)" = "$(readlink -f "$(command -v sleep)")" ]; do
+	until settled "$p"; do
 		i=$((i + 1))
-		[ "$i" -lt 100 ] || { echo "process $p did not start"; exit 1; }
-		sleep 0.1
+		[ "$i" -lt 300 ] || { echo "process $p did not settle"; exit 1; }
 	done
 done
 
