@@ -382,8 +382,14 @@ TEST(types_mmap_prot_seal_race)
 		hammers_run((uintptr_t)hint, 0);
 		p = mseal_mmap(hint, race.len, PROT_READ,
 			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, MSEAL_ALL);
-		if (p == MAP_FAILED) {
+		/*
+		 * Elsewhere: the hint is the hammers' mapping or a hole they
+		 * keep making, where any mmap of this process (stdio's, the
+		 * sanitizer's) could land and be replaced.  Stopped first.
+		 */
+		if (p != hint)
 			hammers_pause();
+		if (p == MAP_FAILED) {
 			/* Only a seal after the mmap can fail this way. */
 			if (one_call)
 				FAIL("round %d: mseal_mmap: %s", r,
