@@ -38,14 +38,13 @@ bool int80_available(void);
 
 /*
  * Whether libmseal's seccomp filter knows this architecture's system
- * calls: x86-64 only until the filter is ported (issue 14).  Elsewhere the
- * seccomp backend is absent and mseal_refuse() EOPNOTSUPP on every kernel
- * (src/internal.h), so the tests' own view of the kernel (prctl) is not
- * the whole answer there.
+ * calls: x86-64 and arm64.  Elsewhere the seccomp backend is absent and
+ * mseal_refuse() EOPNOTSUPP on every kernel (src/internal.h), so the
+ * tests' own view of the kernel (prctl) is not the whole answer there.
  */
 static inline bool filter_arch_known(void)
 {
-#if defined(__x86_64__)
+#if defined(__x86_64__) || defined(__aarch64__)
 	return true;
 #else
 	return false;

@@ -18,10 +18,11 @@
 # OUTDIR/debs; needs `dpkg --add-architecture arm64`).  There is no arm64
 # 6.12+seal (kernel/build.sh builds for x86-64).  The console is the PL011
 # (ttyAMA0, built into both kernels), the heartbeat a virtio console
-# (hvc0: built in on 6.12, modules that init loads on 6.1).  While the
-# seccomp filter knows x86-64 only (src/internal.h), the guest's probe
-# says so and a seccomp run, and the fuzzer's, is a SKIP row with that
-# reason.
+# (hvc0: built in on 6.12, modules that init loads on 6.1).  Where the
+# guest's probe says the kernel has seccomp filters but the build no
+# seccomp backend (an arm64 kernel with 16 or 64 KiB pages, or an
+# architecture the filter does not know), a seccomp run, and the
+# fuzzer's, is a SKIP row with that reason.
 #
 # OUTDIR caches the .deb files, the extracted kernels, a static build of
 # the suite, a normal build of the preload and the test helpers (for
