@@ -19,6 +19,31 @@ MANDIR     ?= $(PREFIX)/share/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 DESTDIR    ?=
 
+# Cross builds for AArch64: `make ARCH=arm64` builds everything (the
+# library, the tool, the preload, the suite and its helpers) with the
+# aarch64-linux-gnu- tools (Debian: gcc-aarch64-linux-gnu and
+# libc6-dev-arm64-cross) in build-arm64; CROSS_COMPILE=PREFIX- picks other
+# tools, and an explicit CC or AR wins.  The suite does not run on the
+# build machine: `make check-kernels ARCH=arm64` runs it under
+# qemu-system-aarch64.
+ARCH       ?=
+ifeq ($(ARCH),arm64)
+ifneq ($(shell uname -m),aarch64)
+CROSS_COMPILE ?= aarch64-linux-gnu-
+endif
+B          ?= build-arm64
+else ifneq ($(filter-out x86_64 amd64,$(ARCH)),)
+$(error ARCH=$(ARCH): only arm64 is known (or none: the host's))
+endif
+ifneq ($(CROSS_COMPILE),)
+ifeq ($(origin CC),default)
+CC         := $(CROSS_COMPILE)gcc
+endif
+ifeq ($(origin AR),default)
+AR         := $(CROSS_COMPILE)ar
+endif
+endif
+
 # Out-of-tree builds: `make B=build-asan EXTRA_CFLAGS=-fsanitize=address`.
 B          ?= build
 CC         ?= cc
@@ -156,9 +181,17 @@ $(B)/test/%.o: test/%.c $(wildcard test/*.h) include/mseal.h src/internal.h
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -Itest -c -o $@ $<
 
+# The suite's layout tests (mseal_self, `mseal run`'s rodata) expect
+# .rodata in a segment of its own, where x86-64's linker puts it; AArch64's
+# puts it into the text segment unless told to separate them.  Programs
+# laid out the other way are Debian's own, which the shell tests start.
+ifneq ($(findstring aarch64,$(shell $(CC) -dumpmachine 2>/dev/null)),)
+TEST_LAYOUT_LDFLAGS := -Wl,-z,separate-code
+endif
+
 $(TEST_BIN): $(TEST_OBJS) $(STLIB)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(TEST_LAYOUT_LDFLAGS)
 
 # MSEAL_BACKEND (if set) picks the backends to run; default: both.
 # Scripts under test/shell run as tests too (see test/t_shell.c).
@@ -180,7 +213,8 @@ $(B)/test/run-helper: test/helpers/run_helper.c include/mseal.h \
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(PRELOAD_CFLAGS) -o $@ $< $(PRELOAD_LIB_OBJS) \
-		-Wl,--enable-new-dtags,-rpath,'$$ORIGIN' $(PRELOAD_LDFLAGS) -ldl
+		-Wl,--enable-new-dtags,-rpath,'$$ORIGIN' $(PRELOAD_LDFLAGS) -ldl \
+		$(TEST_LAYOUT_LDFLAGS)
 
 # The same, not position-independent: a fixed-address program.
 $(B)/test/run-helper-nopie: test/helpers/run_helper.c include/mseal.h \
@@ -188,19 +222,23 @@ $(B)/test/run-helper-nopie: test/helpers/run_helper.c include/mseal.h \
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(PRELOAD_CFLAGS) -fno-pie -no-pie -o $@ $< \
-		$(PRELOAD_LIB_OBJS) $(PRELOAD_LDFLAGS) -ldl
+		$(PRELOAD_LIB_OBJS) $(PRELOAD_LDFLAGS) -ldl $(TEST_LAYOUT_LDFLAGS)
 
 $(B)/test/libmsealtest.so: test/helpers/dltest.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(PRELOAD_CFLAGS) -fPIC -shared -Wl,-z,relro,-z,now \
-		-o $@ $< $(PRELOAD_LDFLAGS)
+		-o $@ $< $(PRELOAD_LDFLAGS) $(TEST_LAYOUT_LDFLAGS)
 
 $(B)/test/libmsealtest-nodelete.so: test/helpers/dltest.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(PRELOAD_CFLAGS) -fPIC -shared -Wl,-z,relro,-z,now \
-		-Wl,-z,nodelete -o $@ $< $(PRELOAD_LDFLAGS)
+		-Wl,-z,nodelete -o $@ $< $(PRELOAD_LDFLAGS) $(TEST_LAYOUT_LDFLAGS)
 
 check: all $(TEST_BIN) $(HELPERS)
+ifneq ($(CROSS_COMPILE),)
+	@echo "check: a cross build ($(CROSS_COMPILE)) does not run here;" \
+		"make check-kernels ARCH=arm64 runs it under QEMU" >&2; exit 1
+endif
 	$(Q)$(TEST_ENV) $(TEST_BIN) $(TESTFLAGS)
 
 # The adversarial seal fuzzer's long run (test/t_fuzz_seal.c): FUZZ_CALLS
@@ -241,9 +279,12 @@ $(B)/test/seal-bench: test/kernels/seal_bench.c
 # The suite on Debian's 6.1 (no mseal) and 6.12 kernels and on 6.12 with
 # the seal-types series (kernel/) under QEMU, with a static build;
 # downloads and images are cached in $(B)/kernels, the patched kernel by
-# kernel/build.sh.
+# kernel/build.sh.  With ARCH=arm64, Debian's arm64 6.1 and 6.12 under
+# qemu-system-aarch64, cached in $(B)/kernels-arm64.
 check-kernels:
-	$(Q)MAKE="$(MAKE)" test/kernels/check-kernels.sh $(B)/kernels
+	$(Q)MAKE="$(MAKE)" KERNELS_ARCH=$(if $(ARCH),$(ARCH:amd64=x86_64),x86_64) \
+		test/kernels/check-kernels.sh \
+		$(B)/kernels$(if $(filter arm64,$(ARCH)),-arm64)
 
 # A Debian 12 system with systemd booted under QEMU, plain and sealed
 # system-wide, compared (test/system/check-system.sh; root only).  The

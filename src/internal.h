@@ -19,6 +19,21 @@
 #endif
 
 /*
+ * Whether this build's seccomp filters (src/filter.c, and the refusal
+ * program of src/seccomp.c) know the architecture's system calls: x86-64
+ * and arm64.  Elsewhere a filter would be built for x86-64 (MSL_ARCH_HOST),
+ * compare AUDIT_ARCH_X86_64, miss, and let every call through, a seal that
+ * is none: so there the seccomp backend is absent (no
+ * MSEAL_FEAT_SECCOMP_BACKEND) and mseal_refuse() is EOPNOTSUPP, nothing
+ * installed.
+ */
+#if defined(__x86_64__) || defined(__aarch64__)
+#define MSL_FILTER_ARCH_KNOWN 1
+#else
+#define MSL_FILTER_ARCH_KNOWN 0
+#endif
+
+/*
  * Every class bit the API takes.  MSEAL_ALL is the kernel's plain seal;
  * MSEAL_SEAL and MSEAL_DOWNGRADEABLE exist only with seal types, or (SEAL)
  * as the seccomp backend's own records.

@@ -175,7 +175,8 @@ static void probe_once(void)
 		 * The filter rounds lengths to 4 KiB pages: an arm64 kernel
 		 * with 16 or 64 KiB pages gets no seccomp backend.
 		 */
-		if ((flags & MSEAL_FEAT_SPEC_ALLOW) && page_size == 4096)
+		if ((flags & MSEAL_FEAT_SPEC_ALLOW) && page_size == 4096 &&
+		    MSL_FILTER_ARCH_KNOWN)
 			flags |= MSEAL_FEAT_SECCOMP_BACKEND;
 	}
 	config.kernel_flags = flags;

@@ -147,7 +147,8 @@ MSL_EXPORT int mseal_refuse(unsigned int what)
 	if (!what ||
 	    (what & ~(MSEAL_REFUSE_IO_URING | MSEAL_REFUSE_USERFAULTFD)))
 		return msl_fail(EINVAL);
-	if (!(msl_config()->kernel_flags & MSEAL_FEAT_SECCOMP))
+	if (!(msl_config()->kernel_flags & MSEAL_FEAT_SECCOMP) ||
+	    !MSL_FILTER_ARCH_KNOWN)
 		return msl_fail(EOPNOTSUPP);
 	rc = msl_seccomp_refuse(what);
 	return rc ? msl_fail(-rc) : 0;

@@ -1407,7 +1407,8 @@ int msl_refuse_from_env(void)
 		return 0;
 	lock_take();
 	if (!refuse_env_done) {
-		rc = (c->kernel_flags & MSEAL_FEAT_SECCOMP) ?
+		rc = (c->kernel_flags & MSEAL_FEAT_SECCOMP) &&
+				     MSL_FILTER_ARCH_KNOWN ?
 			     refuse_locked(c->refuse) :
 			     -EOPNOTSUPP;
 		if (!rc)

@@ -15,6 +15,10 @@ bool int80_available(void)
 
 	if (known)
 		return known == 2;
+#if !defined(__x86_64__)
+	known = 1;
+	return false;
+#endif
 	pid = fork();
 	if (pid == 0)
 		_exit(int80(I386_GETPID, 0, 0, 0, 0, 0) == getpid() ? 0 : 1);

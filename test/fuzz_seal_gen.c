@@ -537,8 +537,10 @@ static void gen_mmap(struct fz_call *c)
 		flags |= MAP_POPULATE;
 	if (below(16) == 0)
 		flags |= MAP_NORESERVE;
+#ifdef MAP_32BIT
 	if (below(32) == 0)
 		flags |= MAP_32BIT;
+#endif
 	/* MAP_LOCKED is left out: a locked mapping that a later mremap
 	 * grows is populated whole, and a length near 2^47 is all memory. */
 	if (below(64) == 0)
@@ -781,6 +783,7 @@ static int64_t ret_ptr(void *p)
 
 static long int80(long nr, long a, long b, long c, long d, long e)
 {
+#if defined(__x86_64__)
 	long r;
 
 	/* ebp is the sixth argument (mmap2's page offset): 0.  The red zone
@@ -792,6 +795,11 @@ static long int80(long nr, long a, long b, long c, long d, long e)
 			 : "a"(nr), "b"(a), "c"(b), "d"(c), "S"(d), "D"(e)
 			 : "memory", "cc", "r8", "r9", "r10", "r11");
 	return r;
+#else
+	/* No int 0x80 here: fz_i386_works() says so before any call. */
+	(void)nr, (void)a, (void)b, (void)c, (void)d, (void)e;
+	return -ENOSYS;
+#endif
 }
 
 static int64_t compat_call(const struct fz_call *c)

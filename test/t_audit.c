@@ -199,6 +199,7 @@ static void write_lib(const char *path, uintptr_t vaddr, size_t memsz)
 /* A system call through the i386 entry (int 0x80) of this process. */
 static long int80(long nr, long a)
 {
+#if defined(__x86_64__)
 	long ret;
 
 	__asm__ volatile("int $0x80"
@@ -206,6 +207,10 @@ static long int80(long nr, long a)
 			 : "a"(nr), "b"(a)
 			 : "memory", "cc", "r8", "r9", "r10", "r11");
 	return ret;
+#else
+	(void)nr, (void)a;
+	return -ENOSYS;	  /* no int 0x80: the probe below says so */
+#endif
 }
 
 #define I386_GETPID 20
@@ -229,6 +234,11 @@ static long uselib(const char *path)
 	char *low;
 	long rc;
 
+#if !defined(__x86_64__)
+	/* 134 is x86-64's number; arm64 has no uselib at all. */
+	(void)path, (void)have80, (void)low, (void)rc;
+	return -ENOSYS;
+#endif
 	if (syscall(NR_USELIB, path) == 0)
 		return 0;
 	if (errno != ENOSYS)
@@ -237,8 +247,12 @@ static long uselib(const char *path)
 		have80 = run_in_child(int80_probe, NULL) == 0;
 	if (!have80)
 		return -ENOSYS;
+#if defined(__x86_64__)
 	low = mmap(NULL, page_size(), RW,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+#else
+	low = MAP_FAILED; /* not reached: int80_probe failed */
+#endif
 	CHECK(low != MAP_FAILED);
 	strcpy(low, path);
 	rc = int80(I386_USELIB, (long)(uintptr_t)low);
@@ -456,6 +470,9 @@ TEST(audit_mmap_hint_never_replaces_a_seal)
  */
 TEST(audit_arch_map_vdso_at_a_seal)
 {
+#if !defined(__x86_64__)
+	SKIP("x86-64 only: arch_prctl(ARCH_MAP_VDSO_64)");
+#else
 	size_t pg = ctx->page;
 	char *s = map_anon(1, RW);
 	long rc;
@@ -466,6 +483,7 @@ TEST(audit_arch_map_vdso_at_a_seal)
 	CHECK(rc == -1 && (errno == EEXIST || errno == EINVAL));
 	CHECK(page_mapped(s) && all_bytes(s, pg, 's'));
 	CHECK(prot_refused(s, pg, RO));
+#endif
 }
 
 /* ---- calls the kernel's seal allows ---------------------------------- */

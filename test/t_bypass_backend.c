@@ -25,6 +25,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "abi.h"
 #include "bpf_interp.h"
 #include "filter.h"
 #include "harness.h"
@@ -292,6 +293,9 @@ TEST(refuse_io_uring_covers_a_ring_made_before)
 	struct io_uring_params p;
 	struct ring r;
 
+	if (!filter_arch_known())
+		SKIP("no seccomp filter for this architecture yet: "
+		     "mseal_refuse() is EOPNOTSUPP (refuse_io_uring_and_userfaultfd)");
 	foreign_ring(&r);
 	/* Control: the ring works, and wipes an unsealed page. */
 	CHECK(ring_madvise(&r, c, pg, MADV_DONTNEED) == 0);
@@ -347,6 +351,9 @@ TEST(refuse_io_uring_with_a_polling_ring_is_ebusy)
 	struct io_uring_params p;
 	int fd = ring_setup(&p, IORING_SETUP_SQPOLL), again;
 
+	if (!filter_arch_known())
+		SKIP("no seccomp filter for this architecture yet: "
+		     "mseal_refuse() is EOPNOTSUPP (refuse_io_uring_and_userfaultfd)");
 	/* The thread names itself once it runs (the library does not wait
 	 * for that). */
 	while (!sqpoll_thread())

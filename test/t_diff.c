@@ -63,6 +63,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "abi.h"
 #include "harness.h"
 
 #ifndef MAP_FIXED_NOREPLACE
@@ -641,6 +642,9 @@ static void diff_seed(uint64_t seed)
 	CHECK(r != MAP_FAILED);
 	if (syscall(462, NULL, 0UL, 0UL) != 0)
 		SKIP("the kernel lacks mseal(2): no native run to compare with");
+	if (!filter_arch_known())
+		SKIP("no seccomp backend on this architecture yet: no seccomp "
+		     "run to compare");
 	pg = (size_t)sysconf(_SC_PAGESIZE);
 	arena_addr = 0;
 	for (size_t k = 0;

@@ -777,6 +777,44 @@ __asm__(".text\n"
 	"1:	jmp *msl_real_dlopen(%rip)\n"
 	"	.cfi_endproc\n"
 	".size dlopen, .-dlopen\n");
+#elif defined(__aarch64__)
+/*
+ * The same on AArch64, where the caller's address is the link register
+ * (x30) at entry: a frame keeps x29/x30 and the two arguments across the
+ * call, and both exits are tail branches (b, br) that leave x30 as the
+ * caller set it.  x16 is the intra-procedure-call scratch register, which
+ * a BTI landing pad ("bti c") at the real dlopen accepts from br.
+ */
+__asm__(".text\n"
+	".globl dlopen\n"
+	".type dlopen, %function\n"
+	".p2align 2\n"
+	"dlopen:\n"
+	"	.cfi_startproc\n"
+#ifdef __ARM_FEATURE_BTI_DEFAULT
+	"	hint 34\n" /* bti c */
+#endif
+	"	stp x29, x30, [sp, #-32]!\n"
+	"	.cfi_def_cfa_offset 32\n"
+	"	.cfi_offset 29, -32\n"
+	"	.cfi_offset 30, -24\n"
+	"	mov x29, sp\n"
+	"	stp x0, x1, [sp, #16]\n"
+	"	mov x2, x30\n"
+	"	bl msl_preload_route\n"
+	"	mov w16, w0\n"
+	"	ldp x0, x1, [sp, #16]\n"
+	"	ldp x29, x30, [sp], #32\n"
+	"	.cfi_restore 29\n"
+	"	.cfi_restore 30\n"
+	"	.cfi_def_cfa_offset 0\n"
+	"	cbz w16, 1f\n"
+	"	b msl_preload_wrapped\n"
+	"1:	adrp x16, msl_real_dlopen\n"
+	"	ldr x16, [x16, :lo12:msl_real_dlopen]\n"
+	"	br x16\n"
+	"	.cfi_endproc\n"
+	".size dlopen, .-dlopen\n");
 #else
 /* Elsewhere every call is wrapped: names resolved through the caller's
  * RPATH/RUNPATH see this library as the caller (see mseal-run(1)). */

@@ -1,5 +1,6 @@
 # mseal run: every exit status and error message of the tool itself.
 . "$MSEAL_SRCDIR/test/shell/run-common.inc"
+need_seal
 
 # PROGRAM's own status passes through, and 128+N for a signal.
 run "$MSEAL" run -- sh -c 'exit 3'

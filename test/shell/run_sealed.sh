@@ -60,7 +60,8 @@ if [ "$used" = native ]; then
 	run "$MSEAL" run -- cat /proc/self/smaps
 	expect_rc 0 "cat smaps"
 	smaps_flags "$out" >"$TMPDIR/flags"
-	for m in "r-xp /usr/bin/cat" "r-xp /usr/lib/x86_64-linux-gnu/libc.so.6" \
+	# Debian's multiarch directory: x86_64-linux-gnu, aarch64-linux-gnu.
+	for m in "r-xp /usr/bin/cat" "r-xp /usr/lib/$(uname -m)-linux-gnu/libc.so.6" \
 		"r-xp $PRELOAD"; do
 		grep -qxF "SL $m" "$TMPDIR/flags" ||
 			{ cat "$TMPDIR/flags"; fail "$m not sealed"; }
