@@ -173,10 +173,11 @@ static void probe_once(void)
 		 * the kernel's EEXIST; before 4.17 the flag is unknown and it
 		 * would overwrite.  SPEC_ALLOW came in the same release.
 		 * The filter rounds lengths to 4 KiB pages: an arm64 kernel
-		 * with 16 or 64 KiB pages gets no seccomp backend.
+		 * with 16 or 64 KiB pages gets no seccomp backend (nor, so
+		 * far, any arm64 kernel: MSL_SEAL_FILTER_ARCH).
 		 */
 		if ((flags & MSEAL_FEAT_SPEC_ALLOW) && page_size == 4096 &&
-		    MSL_FILTER_ARCH_KNOWN)
+		    MSL_SEAL_FILTER_ARCH)
 			flags |= MSEAL_FEAT_SECCOMP_BACKEND;
 	}
 	config.kernel_flags = flags;

@@ -354,7 +354,8 @@ TEST_ONCE(backend_env_selects_and_rejects)
 	bool has = syscall(462, 0UL, 0UL, 0UL) == 0;
 	/* The seal types of kernel/patches: mseal() takes flags. */
 	bool types = has && syscall(462, 0UL, 0UL, 1UL) == 0;
-	bool sc = prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0 && filter_arch_known();
+	bool sc = prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0 &&
+		  seal_filter_arch_known();
 	int no_sc = sc ? 0 : -EOPNOTSUPP;
 	int no_typed = types ? 0 : no_sc;
 	int no_all = has ? 0 : no_sc, no_native = has ? 0 : -ENOSYS;
@@ -402,7 +403,8 @@ TEST_ONCE(probe_matches_kernel)
 {
 	struct mseal_features f;
 	bool has = syscall(462, 0UL, 0UL, 0UL) == 0;
-	bool sc = prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0 && filter_arch_known();
+	bool sc = prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0 &&
+		  seal_filter_arch_known();
 	FILE *m;
 	char line[512];
 	bool vdso_sealed = false, in_vdso = false;

@@ -642,7 +642,7 @@ static void diff_seed(uint64_t seed)
 	CHECK(r != MAP_FAILED);
 	if (syscall(462, NULL, 0UL, 0UL) != 0)
 		SKIP("the kernel lacks mseal(2): no native run to compare with");
-	if (!filter_arch_known())
+	if (!seal_filter_arch_known())
 		SKIP("no seccomp backend on this architecture yet: no seccomp "
 		     "run to compare");
 	pg = (size_t)sysconf(_SC_PAGESIZE);

@@ -1147,7 +1147,7 @@ TEST_ONCE(fuzz_seal_diff)
 	(void)ctx;
 	if (syscall(462, NULL, 0UL, 0UL) != 0)
 		SKIP("the kernel lacks mseal(2): no native twin");
-	if (!filter_arch_known())
+	if (!seal_filter_arch_known())
 		SKIP("no seccomp backend on this architecture yet: no seccomp "
 		     "twin");
 	prepare(DEFAULT_DIFF_CALLS);

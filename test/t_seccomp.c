@@ -55,7 +55,7 @@ static void need_filter_arch(void)
 	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
 	char *p;
 
-	if (filter_arch_known() || syscall(462, 0UL, 0UL, 1UL) == 0)
+	if (seal_filter_arch_known() || syscall(462, 0UL, 0UL, 1UL) == 0)
 		return;
 	p = filled(1, RO, 'x');
 	CHECK_ERR(mseal_range(p, pg, MSEAL_PROT), EOPNOTSUPP);

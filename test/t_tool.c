@@ -61,7 +61,7 @@ TEST_ONCE(tool_probe_reports_env)
 	CHECK(r.status == 0);
 	CHECK(strstr(r.out, "\"env_backend\":\"seccomp\"") != NULL);
 	CHECK(strstr(r.out, prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0 &&
-					    filter_arch_known() ?
+					    seal_filter_arch_known() ?
 				    "\"backend\":\"seccomp\"" :
 				    "\"backend\":\"none\"") != NULL);
 	/* Control: unset */
