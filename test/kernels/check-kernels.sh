@@ -153,7 +153,10 @@ updated=no
 
 # Whether FILE asks for a program interpreter: readelf reads either
 # architecture's files, where ldd runs only the host's.
-dynamic() { LC_ALL=C readelf -l "$1" 2>/dev/null | grep -q 'program interpreter'; }
+dynamic() {
+	LC_ALL=C readelf -l "$1" 2>/dev/null |
+		grep 'program interpreter' >/dev/null
+}
 
 # fetch_arm64 DIR PACKAGE...: the newest arm64 .deb of each package,
 # downloaded once into $debs, extracted into DIR.
