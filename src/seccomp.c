@@ -1228,11 +1228,11 @@ unsigned int msl_seccomp_probe_classes(uint64_t a, uint64_t b)
  * io_uring_setup, io_uring_enter and io_uring_register are 425-427 on
  * x86-64, x32 and i386 alike, and on AArch64 and AArch32 (every ABI's
  * table is shared from 424 up); userfaultfd is 323 (x86-64), 374 (i386),
- * 282 (AArch64, asm-generic) and 388 (AArch32).  Refusing setup alone is not enough: a ring
- * made before the refusal, inherited across fork or exec, passed over a
- * unix socket or taken with pidfd_getfd(2) would still run
- * IORING_OP_MADVISE on sealed memory; without io_uring_enter it gets no
- * new requests, without io_uring_register no new buffers or files.
+ * 282 (AArch64, asm-generic) and 388 (AArch32).  Refusing setup alone is
+ * not enough: a ring made before the refusal, inherited across fork or
+ * exec, passed over a unix socket or taken with pidfd_getfd(2) would still
+ * run IORING_OP_MADVISE on sealed memory; without io_uring_enter it gets
+ * no new requests, without io_uring_register no new buffers or files.
  */
 #define NR_IO_URING_FIRST 425u
 #define NR_IO_URING_LAST 427u
