@@ -448,6 +448,25 @@ static void range_len_up_or(struct gen *g, unsigned int i, uint32_t l_bad)
 }
 
 /*
+ * Whether args[i] rounds up to 0 pages (0, or past 2^64 - PAGE): jumps to
+ * l_bad if so.  range_len_up_or()'s test without its result.
+ */
+static void len_rounds_to_zero(struct gen *g, unsigned int i, uint32_t l_bad)
+{
+	uint32_t l_zero = label(g), l_ok = label(g);
+
+	ld_abs(g, ARG_HI(i));
+	jcond(g, BPF_JEQ, 0, l_zero, NEXT);
+	jcond(g, BPF_JEQ, UINT32_MAX, NEXT, l_ok);
+	ld_abs(g, ARG_LO(i));
+	jcond(g, BPF_JGT, PAGE_MASK32, l_bad, l_ok);
+	place(g, l_zero);
+	ld_abs(g, ARG_LO(i));
+	jcond(g, BPF_JEQ, 0, l_bad, l_ok);
+	place(g, l_ok);
+}
+
+/*
  * The same where such a length is allowed: every dispatched call answers
  * it with EINVAL or 0 before looking at seals.
  */
@@ -668,6 +687,27 @@ static void search(struct gen *g, const struct tree *t, size_t lo, size_t hi,
 	search(g, t, mid + 1, hi, in_block, deny, allow);
 }
 
+/* The same for one range: a <= its last byte and e > its start. */
+static void tree_one(struct gen *g, const struct msl_frange *r, uint32_t deny,
+		     uint32_t allow)
+{
+	uint32_t l_alo = label(g), l_e = label(g), l_elo = label(g);
+
+	ld_mem(g, M_AHI);
+	jcond(g, BPF_JGT, hi32(r->end - 1), allow, NEXT);
+	jcond(g, BPF_JEQ, hi32(r->end - 1), l_alo, l_e);
+	place(g, l_alo);
+	ld_mem(g, M_ALO);
+	jcond(g, BPF_JGT, lo32(r->end - 1), allow, l_e);
+	place(g, l_e);
+	ld_mem(g, M_EHI);
+	jcond(g, BPF_JGT, hi32(r->start), deny, NEXT);
+	jcond(g, BPF_JEQ, hi32(r->start), l_elo, allow);
+	place(g, l_elo);
+	ld_mem(g, M_ELO);
+	jcond(g, BPF_JGT, lo32(r->start), deny, allow);
+}
+
 /*
  * Answers "does [a, e) overlap r[0..n)?" by jumping to deny or allow.
  * Ranges are grouped by the high word of their last byte; a's high word
@@ -679,6 +719,11 @@ static void tree(struct gen *g, const struct msl_frange *r, size_t n,
 {
 	size_t ngroups = 0, i, k;
 	uint32_t *l_grp, *l_gen;
+
+	if (n == 1) {
+		tree_one(g, r, deny, allow);
+		return;
+	}
 
 	for (i = 0; i < n; i++)
 		if (i == 0 || hi32(r[i].end - 1) != hi32(r[i - 1].end - 1))
@@ -891,7 +936,7 @@ static void h_mremap(struct gen *g)
 	ld_imm(g, CONT_MREMAP);
 	st(g, M_CONT);
 	range_addr(g, 0, RA_ALIGN | RA_UNTAG);
-	range_len_up(g, 2); /* new_len 0 is EINVAL */
+	len_rounds_to_zero(g, 2, g->l_allow); /* new_len 0 is EINVAL */
 	ld_abs(g, ARG_LO(3));
 	jcond(g, BPF_JSET, 6u /* FIXED, DONTUNMAP */, NEXT, l_page);
 	range_len_up_or(g, 1, l_page);
@@ -910,7 +955,8 @@ static void h_mremap(struct gen *g)
 static void mremap_second(struct gen *g)
 {
 	uint32_t l_dest = label(g), l_lo = label(g), l_grow = label(g);
-	uint32_t l_shrink = label(g), l_huge = label(g);
+	uint32_t l_shrink = label(g), l_huge = label(g), l_new = label(g);
+	uint32_t l_dest_end = label(g);
 
 	ld_abs(g, ARG_LO(3));
 	jcond(g, BPF_JSET, 2u /* MREMAP_FIXED */, l_dest, NEXT);
@@ -927,8 +973,22 @@ static void mremap_second(struct gen *g)
 	st(g, M_T0);
 	ld_mem(g, M_EHI);
 	st(g, M_T1);
+	ja(g, l_new);
+	/* MREMAP_FIXED: the destination [new_address, + new_len), whose end
+	 * shares the tail's code for a + new_len and is then rounded (at
+	 * l_dest_end) to the granule of both addresses (a huge page size
+	 * divides both). */
+	place(g, l_dest);
+	range_addr(g, 4, 0);
+	/* Never read on this path, but the kernel's check of scratch cells
+	 * wants them written on every path that reaches their reads. */
+	st(g, M_T0);
+	st(g, M_T1);
+	place(g, l_new);
 	range_len_up(g, 2);
 	range_end(g);
+	ld_abs(g, ARG_LO(3));
+	jcond(g, BPF_JSET, 2u /* MREMAP_FIXED */, l_dest_end, NEXT);
 	ld_mem(g, M_ELO);
 	st(g, M_ALO);
 	ld_mem(g, M_EHI);
@@ -956,12 +1016,7 @@ static void mremap_second(struct gen *g)
 	jcond(g, BPF_JSET, 1u /* MREMAP_MAYMOVE */, NEXT, g->l_allow);
 	range_addr(g, 0, RA_UNTAG);
 	ja(g, g->l_tdest);
-	/* MREMAP_FIXED: the destination, rounded to the granule of both
-	 * addresses (a huge page size divides both). */
-	place(g, l_dest);
-	range_addr(g, 4, 0);
-	range_len_up(g, 2);
-	range_end(g);
+	place(g, l_dest_end);
 	ldx_mem(g, M_ALO);
 	ld_abs(g, ARG_LO(0));
 	insn(g, BPF_ALU | BPF_OR | BPF_X, 0);
@@ -1516,15 +1571,18 @@ out:
 }
 
 /*
- * The kernel converts each classic instruction to one eBPF instruction,
- * except: a conditional jump with both branches taken becomes two, one
- * whose constant does not fit a signed immediate needs a move first, JSET
- * with jt == 0 cannot be inverted; RET becomes a move and an exit.  The
- * prologue adds a few.  This bound is never below the real length.
+ * The kernel (bpf_convert_filter(), net/core/filter.c) converts each
+ * classic instruction to one eBPF instruction, except: a conditional jump
+ * with both branches taken becomes two, and so does JSET with only its
+ * false branch taken (it cannot be inverted); one whose constant does not
+ * fit a signed immediate needs a move first; RET becomes a move and an
+ * exit.  The prologue is three: clear A, clear X, keep the context.
+ * seccomp's loads of seccomp_data are plain loads (no packet prologue).
+ * So this is the kernel's count, as seccomp_budget_is_the_kernels checks.
  */
 size_t msl_filter_ebpf_len(const struct sock_filter *prog, size_t len)
 {
-	size_t total = 7;
+	size_t total = 3;
 
 	for (size_t i = 0; i < len; i++) {
 		uint16_t c = prog[i].code;
@@ -1535,8 +1593,7 @@ size_t msl_filter_ebpf_len(const struct sock_filter *prog, size_t len)
 			total += 1;
 			if (BPF_SRC(c) == BPF_K && prog[i].k >= 0x80000000u)
 				total += 1;
-			if ((prog[i].jt && prog[i].jf) ||
-			    (BPF_OP(c) == BPF_JSET && !prog[i].jt))
+			if (prog[i].jf && (prog[i].jt || BPF_OP(c) == BPF_JSET))
 				total += 1;
 		} else {
 			total += 1;

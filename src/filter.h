@@ -76,8 +76,8 @@ size_t msl_refuse_program_arch(unsigned int arch, unsigned int what,
 			       struct sock_filter *f) MSL_HIDDEN;
 
 /*
- * An upper bound of the program's length once the kernel has converted it
- * to eBPF, which is what the per-thread budget of 32768 counts.
+ * The program's length once the kernel has converted it to eBPF, which is
+ * what the per-thread budget of 32768 counts.
  */
 size_t msl_filter_ebpf_len(const struct sock_filter *prog,
 			   size_t len) MSL_HIDDEN;

@@ -53,7 +53,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
 static struct record *records;
 static size_t nrecords, records_cap;
-static size_t budget_used; /* upper bound of our filters' eBPF length */
+static size_t budget_used; /* our filters' eBPF lengths + 4 each */
 static unsigned int nfilters_installed;
 
 void (*msl_seccomp_test_hook)(void);
@@ -659,7 +659,8 @@ static int prepare_install(const struct progs *ps, bool sure)
 	threads = sure && other_threads();
 	if (threads)
 		need += msl_filter_ebpf_len(allow_all, 1) + BUDGET_PER_FILTER;
-	if (budget_used + need > BUDGET_INSNS)
+	/* The kernel counts the 4 of the filters already installed only. */
+	if (budget_used + need - BUDGET_PER_FILTER > BUDGET_INSNS)
 		return -E2BIG;
 	/*
 	 * Several filters must all fit, or none go in: the budget is shared

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 
 #include "abi.h"
+#include "filter.h"
 #include "harness.h"
 
 #define RO PROT_READ
@@ -427,6 +428,93 @@ TEST_ONCE(seccomp_over_budget_seals_nothing)
 	CHECK(prot_refused(q + 2 * 1499 * pg, pg, RO));
 	CHECK(!prot_refused(q + pg, pg, RO));
 	free(s);
+}
+
+/*
+ * In a child: 0 when a filter of len instructions (eBPF length len + 4)
+ * goes in, else the errno.
+ */
+static int allow_filter_fits(size_t len)
+{
+	int status;
+	pid_t pid = fork();
+
+	CHECK(pid >= 0);
+	if (pid == 0)
+		_exit(-install_allow_filter(len) & 0x7f);
+	CHECK(waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+/* The same for the one-page program of p. */
+static int page_program_fits(const char *p, size_t pg, size_t *ebpf)
+{
+	static struct sock_filter prog[MSL_FILTER_MAX_INSNS];
+	struct msl_frange r = { (uintptr_t)p, (uintptr_t)p + pg, 0, 0, 0 };
+	int len = msl_filter_compile(&r, 1, MSEAL_ALL, prog,
+				     MSL_FILTER_MAX_INSNS);
+	struct sock_fprog fp;
+	int status;
+	pid_t pid;
+
+	CHECK(len > 0);
+	fp = (struct sock_fprog){ (unsigned short)len, prog };
+	*ebpf = msl_filter_ebpf_len(prog, (size_t)len);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0)
+		_exit(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp) ?
+			      errno & 0x7f :
+			      0);
+	CHECK(waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+/*
+ * The library counts the budget as the kernel does: after one-page seals
+ * until E2BIG, a filter exactly as long as the room left goes in and one
+ * instruction more does not (the kernel counts each installed filter's
+ * eBPF length plus 4, and the new one's length), and the program the
+ * library refused is too long for the kernel as well.
+ */
+TEST_ONCE(seccomp_budget_is_the_kernels)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE), used = 0, ebpf = 0;
+	unsigned int filters = 0;
+	int n = 0, rc = 0;
+	long room;
+	char *p = NULL, *first = NULL;
+
+	use_seccomp();
+	if (seccomp_filters() != 0)
+		SKIP("this process already holds filters the library does "
+		     "not count");
+	while (!rc && n < 1000) {
+		p = map_anon(1, RW);
+		rc = mseal_range(p, pg, MSEAL_ALL) ? errno : 0;
+		n += !rc;
+		if (!first)
+			first = p;
+	}
+	CHECK(rc == E2BIG);
+	CHECK(n > 10);
+	msl_seccomp_stats(&filters, &used);
+	CHECK(filters == (unsigned int)n);
+	CHECK(seccomp_filters() == n);
+	room = 32768 - (long)used;
+	CHECK(room >= 0);
+	/* The refused program: longer than the room, refused by the kernel. */
+	CHECK(page_program_fits(p, pg, &ebpf) == ENOMEM);
+	CHECK((long)ebpf > room);
+	/* The room, to the instruction (an allow filter of len is len + 4). */
+	if (room >= 5)
+		CHECK(allow_filter_fits((size_t)room - 4) == 0);
+	CHECK(allow_filter_fits(room >= 4 ? (size_t)room - 3 : 1) == ENOMEM);
+	/* The first page is sealed, the refused one was never sealed. */
+	CHECK(prot_refused(first, pg, RW));
+	CHECK(!prot_refused(p, pg, RW));
 }
 
 /* Filters installed by someone else share the budget: a batch that needs

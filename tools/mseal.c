@@ -242,8 +242,8 @@ static int dump_filter(void)
 		if (len == 0)
 			break;
 		printf("# filter %zu of %zu for %zu read-only mappings of "
-		       "this process (MSEAL_ALL): %d instructions, at most "
-		       "%zu after conversion to eBPF\n",
+		       "this process (MSEAL_ALL): %d instructions, %zu "
+		       "after conversion to eBPF\n",
 		       k + 1, nfilters, r.n, len,
 		       msl_filter_ebpf_len(prog, (size_t)len));
 		msl_bpf_dump(stdout, prog, (size_t)len);
