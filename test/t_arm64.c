@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+/*
+ * arm64 kernel facts the filter's arm64 rules rest on, tried on the kernel
+ * itself (docs/AUDIT.md A12).  The filter strips a top-byte tag (bits
+ * 56-63, bit 55 clear) from the addresses of munmap, mprotect, madvise and
+ * mremap's source, and compares the others as given: mmap's, mremap's new
+ * address, shmat's, shmdt's, remap_file_pages' and brk's.  That is right
+ * only if the kernel never acts at the untagged address for the latter,
+ * which is what this file asserts, each call with a control that acts
+ * without the tag.  No seal is involved: these are the kernel's rules, the
+ * same on both backends.  Elsewhere than arm64 the tests skip.
+ */
+#include <sys/ipc.h>
+#include <sys/mman.h>
+#include <sys/shm.h>
+#include <sys/syscall.h>
+
+#include "harness.h"
+
+#define RW (PROT_READ | PROT_WRITE)
+
+#if defined(__aarch64__)
+/* A user address with tag 0x5a in its top byte. */
+static void *tagged(const void *p)
+{
+	return (void *)((uintptr_t)p | 0x5aull << 56);
+}
+#endif
+
+TEST_ONCE(arm64_tagged_mmap_mremap_shm_addresses_reach_nothing)
+{
+#if !defined(__aarch64__)
+	SKIP("top-byte tags are arm64's");
+#else
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	char *c = filled(1, RW, 'c'), *s = filled(1, RW, 's'), *r;
+	int id;
+
+	/* mmap with MAP_FIXED: no untagging since 5.6. */
+	r = mmap(tagged(c), pg, RW, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1,
+		 0);
+	CHECK(r == MAP_FAILED);
+	CHECK(all_bytes(c, pg, 'c'));
+	/* mremap's new address: the same. */
+	r = mremap(s, pg, pg, MREMAP_MAYMOVE | MREMAP_FIXED, tagged(c));
+	CHECK(r == MAP_FAILED);
+	CHECK(all_bytes(c, pg, 'c') && all_bytes(s, pg, 's'));
+	/* shmat with SHM_REMAP, then shmdt: never untagged. */
+	id = shmget(IPC_PRIVATE, pg, IPC_CREAT | 0600);
+	if (id < 0)
+		SKIP("shmget: %s", strerror(errno));
+	r = shmat(id, tagged(c), SHM_REMAP);
+	CHECK(r == (char *)-1);
+	CHECK(all_bytes(c, pg, 'c'));
+	r = shmat(id, c, SHM_REMAP); /* control */
+	shmctl(id, IPC_RMID, NULL);
+	CHECK(r == c && all_bytes(c, pg, 0));
+	CHECK(shmdt(tagged(c)) == -1 && errno == EINVAL);
+	CHECK(page_mapped(c));
+	CHECK_SYS_OK(shmdt(c)); /* control */
+	CHECK(!page_mapped(c));
+	/* Controls for the first two: without the tag they act. */
+	r = mremap(s, pg, pg, MREMAP_MAYMOVE | MREMAP_FIXED, c);
+	CHECK(r == c && all_bytes(c, pg, 's'));
+	r = mmap(c, pg, RW, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	CHECK(r == c && all_bytes(c, pg, 0));
+#endif
+}
+
+TEST_ONCE(arm64_tagged_remap_file_pages_and_brk_reach_nothing)
+{
+#if !defined(__aarch64__)
+	SKIP("top-byte tags are arm64's");
+#else
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	char *m = map_file(2, RW, MAP_SHARED);
+	uintptr_t cur, grown;
+
+	memset(m, 'a', pg);
+	memset(m + pg, 'b', pg);
+	/* remap_file_pages: the file's second page over the first. */
+	CHECK(remap_file_pages(tagged(m), pg, 0, 1, 0) == -1);
+	CHECK(all_bytes(m, pg, 'a'));
+	CHECK_SYS_OK(remap_file_pages(m, pg, 0, 1, 0)); /* control */
+	CHECK(all_bytes(m, pg, 'b'));
+	/*
+	 * brk: a tagged break below the current one must not shrink it
+	 * (the kernel returns the break it keeps).  Only pages above the
+	 * break the test found are moved.
+	 */
+	cur = (uintptr_t)syscall(SYS_brk, 0);
+	grown = (uintptr_t)syscall(SYS_brk, cur + 4 * pg);
+	if (grown != cur + 4 * pg)
+		SKIP("brk cannot grow here");
+	CHECK((uintptr_t)syscall(SYS_brk, tagged((void *)cur)) == grown);
+	CHECK((uintptr_t)syscall(SYS_brk, cur) == cur); /* control */
+#endif
+}
