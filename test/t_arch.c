@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: MIT
 /*
- * arm64 kernel facts the filter's arm64 rules rest on, tried on the kernel
- * itself (docs/AUDIT.md A12).  The filter strips a top-byte tag (bits
- * 56-63, bit 55 clear) from the addresses of munmap, mprotect, madvise and
- * mremap's source, and compares the others as given: mmap's, mremap's new
- * address, shmat's, shmdt's, remap_file_pages' and brk's.  That is right
- * only if the kernel never acts at the untagged address for the latter,
- * which is what this file asserts, each call with a control that acts
- * without the tag.  No seal is involved: these are the kernel's rules, the
- * same on both backends.  Elsewhere than arm64 the tests skip.
+ * Kernel facts the filter's per-architecture rules rest on, tried on the
+ * kernel itself (docs/AUDIT.md A12, A13).  No seal is involved: these are
+ * the kernel's rules, the same on both backends; each call has a control
+ * that acts where the asserted one must not.
+ *
+ * arm64: the filter strips a top-byte tag (bits 56-63, bit 55 clear) from
+ * the addresses of munmap, mprotect, madvise and mremap's source, and
+ * compares the others as given: mmap's, mremap's new address, shmat's,
+ * shmdt's, remap_file_pages' and brk's.  That is right only if the kernel
+ * never acts at the untagged address for the latter.  Elsewhere those
+ * tests skip.
+ *
+ * Both: h_mprotect lets prot values through unchecked that it takes for
+ * the kernel's EINVAL; that is right only if they are.
  */
 #include <sys/ipc.h>
 #include <sys/mman.h>
@@ -95,4 +100,38 @@ TEST_ONCE(arm64_tagged_remap_file_pages_and_brk_reach_nothing)
 	CHECK((uintptr_t)syscall(SYS_brk, tagged((void *)cur)) == grown);
 	CHECK((uintptr_t)syscall(SYS_brk, cur) == cur); /* control */
 #endif
+}
+
+/*
+ * prot bits beyond what arch_validate_prot() may accept (x86-64: READ,
+ * WRITE, EXEC, SEM; arm64: also BTI and MTE, where the CPU has them), in
+ * either word, and GROWSDOWN with GROWSUP: EINVAL, nothing changed.
+ */
+TEST_ONCE(mprotect_prot_bits_the_filter_lets_through_are_einval)
+{
+#if defined(__aarch64__)
+	const unsigned long ok = 0x3f;
+#else
+	const unsigned long ok = 0xf;
+#endif
+	const unsigned long grows = 0x03000000; /* GROWSDOWN, GROWSUP */
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	char *c = filled(1, PROT_READ, 'c'), perms[5];
+
+	for (unsigned int b = 0; b < 64; b++) {
+		unsigned long bit = 1ul << b;
+
+		if (bit & (ok | grows))
+			continue;
+		errno = 0;
+		if (syscall(SYS_mprotect, c, pg, RW | bit) != -1 ||
+		    errno != EINVAL)
+			FAIL("mprotect(prot %#lx): %s", RW | bit,
+			     strerror(errno));
+	}
+	CHECK(syscall(SYS_mprotect, c, pg, RW | grows) == -1 &&
+	      errno == EINVAL);
+	CHECK(strcmp(maps_perms(c, perms), "r--p") == 0);
+	CHECK_SYS_OK(syscall(SYS_mprotect, c, pg, RW)); /* control */
+	CHECK(strcmp(maps_perms(c, perms), "rw-p") == 0);
 }
