@@ -13,8 +13,11 @@
  * tests skip.
  *
  * Both: h_mprotect lets prot values through unchecked that it takes for
- * the kernel's EINVAL; that is right only if they are.
+ * the kernel's EINVAL; that is right only if they are.  huge_end() rounds
+ * by the huge page sizes the architecture can have (A14); that is right
+ * only if the kernel has no other.
  */
+#include <dirent.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
@@ -134,4 +137,42 @@ TEST_ONCE(mprotect_prot_bits_the_filter_lets_through_are_einval)
 	CHECK(strcmp(maps_perms(c, perms), "r--p") == 0);
 	CHECK_SYS_OK(syscall(SYS_mprotect, c, pg, RW)); /* control */
 	CHECK(strcmp(maps_perms(c, perms), "rw-p") == 0);
+}
+
+/*
+ * The kernel's hugetlb sizes (/sys/kernel/mm/hugepages, one directory per
+ * size it supports, reserved or not) are among those huge_end() rounds by
+ * (arch_desc.huge, written again here): with 4 KiB pages, 2 MiB and 1 GiB
+ * on x86-64; 64 KiB, 2 MiB, 32 MiB and 1 GiB on arm64.
+ */
+TEST_ONCE(hugetlb_sizes_the_kernel_has_are_the_filters)
+{
+#if defined(__aarch64__)
+	static const unsigned long known_kb[] = { 64, 2048, 32768, 1048576 };
+#else
+	static const unsigned long known_kb[] = { 2048, 1048576 };
+#endif
+	DIR *d = opendir("/sys/kernel/mm/hugepages");
+	struct dirent *e;
+	unsigned long kb;
+	size_t n = 0, i;
+
+	if (sysconf(_SC_PAGESIZE) != 4096)
+		SKIP("not 4 KiB pages: no seccomp backend (AUDIT.md A15)");
+	if (!d)
+		SKIP("no /sys/kernel/mm/hugepages: %s", strerror(errno));
+	while ((e = readdir(d)) != NULL) {
+		if (sscanf(e->d_name, "hugepages-%lukB", &kb) != 1)
+			continue;
+		n++;
+		for (i = 0; i < sizeof(known_kb) / sizeof(*known_kb); i++)
+			if (known_kb[i] == kb)
+				break;
+		if (i == sizeof(known_kb) / sizeof(*known_kb))
+			FAIL("huge page size %lu KiB unknown to the filter",
+			     kb);
+	}
+	closedir(d);
+	if (!n)
+		SKIP("no huge page sizes in this kernel");
 }
