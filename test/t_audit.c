@@ -14,16 +14,22 @@
  */
 #include <elf.h>
 #include <fcntl.h>
+#include <linux/seccomp.h>
 #include <linux/userfaultfd.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/user.h>
+#include <sys/wait.h>
 
+#include "filter.h"
 #include "harness.h"
 
 #define RO PROT_READ
@@ -698,4 +704,213 @@ TEST_ONCE(audit_discard_alone_decides_writable_at_seal_time)
 	CHECK_SYS_OK(mprotect(ro, pg, RW));
 	CHECK_SYS_ERR(madvise(ro, pg, MADV_DONTNEED), EPERM);
 	CHECK(all_bytes(ro, pg, 'r'));
+}
+
+/*
+ * A tracer rewriting the first argument (A6, A17), at the syscall-entry
+ * stop, after which seccomp runs, or at the seccomp stop of another
+ * filter's SECCOMP_RET_TRACE, after which seccomp runs again.  x86-64's
+ * seccomp_data reads the registers the tracer left.  arm64's reads the
+ * first argument from orig_x0, saved before either stop, while the call
+ * takes x0.  Kernels before "arm64: syscall: Ensure saved x0 is kept in-sync
+ * with tracer updates" (upstream e057b9477232, 2026, and its stable
+ * backports) do not copy a tracer's x0 to orig_x0 (gpr_set()): there the
+ * filter judges the address the tracee passed and the kernel acts on the
+ * one the tracer wrote, and these tests fail.  Debian's arm64 6.1.192 and
+ * 6.12.117 have the fix: they pass there, at both stops.
+ *
+ * The tracee (a child of the tracer) calls munmap on an unsealed decoy
+ * page twice; the tracer rewrites the first address to an unsealed
+ * control page, which must go (the rewrite takes effect), and the second
+ * to the sealed page, which must stay (EPERM).
+ */
+#if defined(__x86_64__)
+#define FIRST_ARG(regs) ((regs).rdi)
+#elif defined(__aarch64__)
+#define FIRST_ARG(regs) ((regs).regs[0])
+#endif
+
+struct rewrite {
+	char *decoy, *control, *sealed;
+	bool filter;	 /* the tracee installs the seal filter itself */
+	bool at_seccomp; /* rewrite at a seccomp stop, not at entry */
+};
+
+/* Exit statuses of a tracee whose set-up failed. */
+enum { TRACEE_NO_TRACEME = 64, TRACEE_NO_SECCOMP = 65 };
+
+static int install(struct sock_filter *f, size_t len)
+{
+	struct sock_fprog fp = { (unsigned short)len, f };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -1;
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp);
+}
+
+/* The tracee's part: never returns.  Exit status: the bits of what went
+ * wrong, 0 when nothing did. */
+static void rewrite_tracee(const struct rewrite *w, size_t pg)
+{
+	struct sock_filter trace[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_munmap, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	long r1, r2;
+	int e2, bad;
+
+	if (ptrace(PTRACE_TRACEME, 0, NULL, NULL))
+		_exit(TRACEE_NO_TRACEME);
+	if (w->filter) {
+		struct msl_frange r = { (uintptr_t)w->sealed,
+					(uintptr_t)w->sealed + pg, 0, 0, 0 };
+		struct sock_filter f[MSL_FILTER_MAX_INSNS];
+		int len = msl_filter_compile(&r, 1, MSEAL_BASE, f,
+					     MSL_FILTER_MAX_INSNS);
+
+		if (len <= 0 || install(f, (size_t)len))
+			_exit(TRACEE_NO_SECCOMP);
+	}
+	if (w->at_seccomp && install(trace, sizeof(trace) / sizeof(*trace)))
+		_exit(TRACEE_NO_SECCOMP);
+	raise(SIGSTOP);
+	r1 = syscall(SYS_munmap, w->decoy, pg);
+	r2 = syscall(SYS_munmap, w->decoy, pg);
+	e2 = errno;
+	bad = (r1 != 0) | page_mapped(w->control) << 1 | (r2 == 0) << 2 |
+	      (r2 != 0 && e2 != EPERM) << 3;
+	if (!page_mapped(w->sealed))
+		bad |= 16;
+	else if (!all_bytes(w->sealed, pg, 's'))
+		bad |= 32;
+	_exit(bad);
+}
+
+/* Whether the stop in status is munmap(decoy)'s, where w rewrites. */
+static bool rewrite_stop(const struct rewrite *w, pid_t pid, int status)
+{
+	struct __ptrace_syscall_info si;
+	uint64_t nr, a0;
+
+	if (w->at_seccomp ?
+		    status >> 8 != (SIGTRAP | PTRACE_EVENT_SECCOMP << 8) :
+		    WSTOPSIG(status) != (SIGTRAP | 0x80))
+		return false;
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, pid, (void *)sizeof(si), &si) <= 0)
+		FAIL("PTRACE_GET_SYSCALL_INFO: %s", strerror(errno));
+	if (si.op == PTRACE_SYSCALL_INFO_ENTRY && !w->at_seccomp) {
+		nr = si.entry.nr;
+		a0 = si.entry.args[0];
+	} else if (si.op == PTRACE_SYSCALL_INFO_SECCOMP && w->at_seccomp) {
+		nr = si.seccomp.nr;
+		a0 = si.seccomp.args[0];
+	} else {
+		return false;
+	}
+	return nr == SYS_munmap && a0 == (uintptr_t)w->decoy;
+}
+
+/* Runs the tracee to its end, rewriting munmap(decoy)'s address to the
+ * control page, then to the sealed one.  Returns its wait status. */
+static int rewrite_trace(const struct rewrite *w, pid_t pid)
+{
+	char *to[2] = { w->control, w->sealed };
+	struct user_regs_struct regs;
+	struct iovec iov = { &regs, sizeof(regs) };
+	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL |
+		    (w->at_seccomp ? PTRACE_O_TRACESECCOMP : 0);
+	int status, sig = 0;
+	size_t k = 0;
+
+	if (waitpid(pid, &status, 0) != pid)
+		FAIL("waitpid: %s", strerror(errno));
+	if (!WIFSTOPPED(status))
+		return status;
+	CHECK_SYS_OK(ptrace(PTRACE_SETOPTIONS, pid, NULL, (void *)opts));
+	for (;;) {
+		CHECK_SYS_OK(
+			ptrace(w->at_seccomp ? PTRACE_CONT : PTRACE_SYSCALL,
+			       pid, NULL, (void *)(long)sig));
+		sig = 0;
+		if (waitpid(pid, &status, 0) != pid)
+			FAIL("waitpid: %s", strerror(errno));
+		if (!WIFSTOPPED(status))
+			return status;
+		/* A signal for the tracee, not a syscall or event stop. */
+		if (WSTOPSIG(status) != (SIGTRAP | 0x80) && status >> 16 == 0)
+			sig = WSTOPSIG(status);
+		if (k == 2 || !rewrite_stop(w, pid, status))
+			continue;
+		CHECK_SYS_OK(ptrace(PTRACE_GETREGSET, pid,
+				    (void *)(long)NT_PRSTATUS, &iov));
+		FIRST_ARG(regs) = (uintptr_t)to[k++];
+		CHECK_SYS_OK(ptrace(PTRACE_SETREGSET, pid,
+				    (void *)(long)NT_PRSTATUS, &iov));
+	}
+}
+
+/* Both stops, each with a tracee of its own. */
+static void rewrite_run(struct rewrite *w, size_t pg)
+{
+	static const char *const where[] = { "syscall-entry", "seccomp" };
+
+	for (int m = 0; m < 2; m++) {
+		int status, bad;
+		pid_t pid;
+
+		w->at_seccomp = m;
+		pid = fork();
+		if (pid < 0)
+			FAIL("fork: %s", strerror(errno));
+		if (pid == 0)
+			rewrite_tracee(w, pg);
+		status = rewrite_trace(w, pid);
+		if (!WIFEXITED(status))
+			FAIL("%s stop: tracee ended with status %#x", where[m],
+			     status);
+		bad = WEXITSTATUS(status);
+		if (bad == TRACEE_NO_TRACEME)
+			SKIP("PTRACE_TRACEME refused");
+		if (bad == TRACEE_NO_SECCOMP)
+			SKIP("no seccomp filter in the tracee");
+		if (bad & 3)
+			FAIL("%s stop, the control: munmap rewritten to the "
+			     "unsealed page left it mapped (%#x)",
+			     where[m], bad);
+		if (bad)
+			FAIL("%s stop: munmap rewritten to the sealed page: "
+			     "%s (%#x)",
+			     where[m], bad & 16 ? "unmapped" : "not EPERM",
+			     bad);
+	}
+}
+
+/* With the backend under test, sealed before the fork. */
+TEST(audit_tracer_rewrites_the_first_argument)
+{
+	struct rewrite w = { map_anon(1, RW), map_anon(1, RW), map_anon(1, RW),
+			     false, false };
+
+	fill(w.control, ctx->page, RO, 'c');
+	fill(w.sealed, ctx->page, RO, 's');
+	SEAL(w.sealed, ctx->page);
+	rewrite_run(&w, ctx->page);
+}
+
+/*
+ * The same against the filter alone, installed by the tracee with no
+ * backend in between: it runs on an arm64 kernel where the library offers
+ * no seccomp backend (MSL_SEAL_FILTER_ARCH).
+ */
+TEST_ONCE(audit_tracer_rewrites_the_first_argument_past_the_filter)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	struct rewrite w = { map_anon(1, RW), map_anon(1, RW), map_anon(1, RW),
+			     true, false };
+
+	fill(w.control, pg, RO, 'c');
+	fill(w.sealed, pg, RO, 's');
+	rewrite_run(&w, pg);
 }
