@@ -315,16 +315,24 @@ static uint64_t read_brk_floor(void)
  * the heap's: any piece between the lowest break and brk counts as heap
  * for the brk guard.  The break cannot later grow over a mapping above it (brk
  * refuses a collision), and PR_SET_MM, which could move it, is refused
- * while BASE seals exist.  Not knowing start_brk, every piece counts.
+ * while BASE seals exist.  Not knowing start_brk, every piece below the
+ * break counts.  Pieces at or above the break (mmap's memory, as a rule)
+ * are out of its reach whatever start_brk is: /proc/self/stat, which
+ * costs the kernel more than the rest of this, is read only for a piece
+ * below the break.
  */
 static void heap_area(struct pieces *p)
 {
-	uint64_t sb = read_brk_floor();
 	uint64_t brk = (uint64_t)syscall(SYS_brk, 0);
+	uint64_t sb;
 
 	brk = (brk + 4095) & ~(uint64_t)4095;
+	/* Pieces come sorted by address. */
+	if (!p->n || p->r[0].start >= brk)
+		return;
+	sb = read_brk_floor();
 	for (size_t i = 0; i < p->n; i++)
-		if (!sb || (p->r[i].end > sb && p->r[i].start < brk))
+		if (p->r[i].start < brk && (!sb || p->r[i].end > sb))
 			p->r[i].flags |= MSL_FR_HEAP;
 }
 
