@@ -55,6 +55,8 @@ static struct record *records;
 static size_t nrecords, records_cap;
 static size_t budget_used; /* our filters' eBPF lengths + 4 each */
 static unsigned int nfilters_installed;
+/* The thread held filters when this image installed its first. */
+static bool filters_before_ours;
 
 void (*msl_seccomp_test_hook)(void);
 
@@ -588,6 +590,8 @@ static int install_all(const struct progs *ps)
 		flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
 	if (feat & MSEAL_FEAT_SPEC_ALLOW)
 		flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+	if (!nfilters_installed)
+		filters_before_ours = prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 2;
 	for (size_t i = 0; i < ps->n; i++) {
 		rc = seccomp_install(&ps->p[i], flags);
 		if (rc != 0) {
@@ -714,6 +718,8 @@ static int records_reserve(size_t extra)
  * image before execve(2) published, read before this image's first record
  * replaces theirs, and this image's.  Best effort, after the seal: a
  * record that cannot be written leaves the last one, which lists less.
+ * A record comes with the filters it lists, so only a thread that held
+ * filters before this image's first can have one to read.
  */
 static void publish_locked(void)
 {
@@ -724,7 +730,8 @@ static void publish_locked(void)
 
 	if (!inherited_read) {
 		inherited_read = true;
-		if (foreign_filters_locked() &&
+		if ((!nfilters_installed || filters_before_ours) &&
+		    foreign_filters_locked() &&
 		    msl_record_read(0, &inherited, &kernel) != MSL_RECORD_OK)
 			msl_record_free(&inherited);
 	}

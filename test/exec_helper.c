@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 
 #include "harness.h"
+#include "record.h"
 
 int exec_helper(const char *mode);
 
@@ -88,6 +89,40 @@ static int after_exec_mode(const char *arg)
 	return 0;
 }
 
+/*
+ * "record-after-exec:ADDR:LEN:CLASSES": seals a fresh page with CLASSES,
+ * then prints "STATE old Y|N new Y|N" from this process's own record:
+ * whether it lists [ADDR, ADDR+LEN), which the image before execve
+ * sealed, and the new page.
+ */
+static int record_after_exec_mode(const char *arg)
+{
+	size_t ps = (size_t)sysconf(_SC_PAGESIZE);
+	unsigned long addr, len;
+	unsigned int classes;
+	struct msl_record rec;
+	bool old = false, new = false;
+	long filters;
+	int state;
+	char *p;
+
+	if (sscanf(arg, "%lx:%lx:%u", &addr, &len, &classes) != 3)
+		return 2;
+	p = mmap(NULL, ps, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED || mseal_range(p, ps, classes))
+		return 3;
+	state = msl_record_read(0, &rec, &filters);
+	for (size_t i = 0; state == MSL_RECORD_OK && i < rec.n; i++) {
+		old |= rec.r[i].start == addr && rec.r[i].end == addr + len;
+		new |= rec.r[i].start == (uintptr_t)p &&rec.r[i].end ==
+		       (uintptr_t)p + ps;
+	}
+	printf("%s old %c new %c\n", msl_record_state_name(state),
+	       old ? 'Y' : 'N', new ? 'Y' : 'N');
+	msl_record_free(&rec);
+	return 0;
+}
+
 int exec_helper(const char *mode)
 {
 	if (strcmp(mode, "count-sealed") == 0) {
@@ -98,6 +133,8 @@ int exec_helper(const char *mode)
 		return threads_mode();
 	if (strncmp(mode, "after-exec:", 11) == 0)
 		return after_exec_mode(mode + 11);
+	if (strncmp(mode, "record-after-exec:", 18) == 0)
+		return record_after_exec_mode(mode + 18);
 	/* "probe-rc backend all-rc subset-rc len0-rc wrap-errno" for the
 	 * environment's MSEAL_BACKEND; wrap-errno is mimmutable's on a range
 	 * that wraps around. */

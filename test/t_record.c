@@ -224,6 +224,31 @@ TEST(maps_shows_seccomp_seals_after_execve)
 	free(r);
 }
 
+/*
+ * A program exec'd under inherited filters republishes the ranges its
+ * predecessor sealed with its own, whether its seal installs a filter
+ * (MSEAL_ALL) or only a record (MSEAL_SEAL alone).  Control: the classes
+ * in force; a page of its own sealed without a filter is not listed.
+ */
+TEST_ONCE(record_after_execve_keeps_the_inherited_ranges)
+{
+	char *p = map_anon(1, PROT_READ);
+	char mode[96], line[64];
+
+	use_seccomp();
+	SEAL(p, ctx->page);
+	snprintf(mode, sizeof(mode), "record-after-exec:%lx:%lx:%u",
+		 (unsigned long)p, (unsigned long)ctx->page, MSEAL_ALL);
+	exec_helper_line(mode, "seccomp", line, sizeof(line));
+	if (strcmp(line, "ok old Y new Y") != 0)
+		FAIL("MSEAL_ALL after execve: '%s'", line);
+	snprintf(mode, sizeof(mode), "record-after-exec:%lx:%lx:%u",
+		 (unsigned long)p, (unsigned long)ctx->page, MSEAL_SEAL);
+	exec_helper_line(mode, "seccomp", line, sizeof(line));
+	if (strcmp(line, "ok old Y new N") != 0)
+		FAIL("MSEAL_SEAL after execve: '%s'", line);
+}
+
 /* Publishes text as a record, sealed or not, in this (forked) process. */
 static void forge(const char *text, bool seal)
 {
