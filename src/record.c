@@ -51,7 +51,12 @@ static bool is_record_link(const char *fd_path)
 	       !memcmp(l, LINK_NAME, sizeof(LINK_NAME) - 1);
 }
 
-/* The descriptors of pid that are records: the count, the last in *fd. */
+/*
+ * The descriptors of pid that are records: the count, the last in *fd.
+ * In this process, a descriptor that takes no file seals (F_GET_SEALS
+ * fails for anything but a memfd or a tmpfs file) is not looked up in
+ * /proc: a program with many descriptors pays one fcntl(2) for each.
+ */
 static int find_records(pid_t pid, int *fd)
 {
 	char dir[48], path[320];
@@ -68,6 +73,8 @@ static int find_records(pid_t pid, int *fd)
 		return -errno;
 	while ((e = readdir(d))) {
 		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		if (!pid && fcntl(atoi(e->d_name), F_GET_SEALS) < 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 		if (is_record_link(path)) {
