@@ -189,10 +189,16 @@ const char *msl_record_state_name(int state)
 	return names[state];
 }
 
+/*
+ * The descriptor that holds this process's record, as the last publish
+ * left it or a search found it; -1 before.  Callers hold the seccomp
+ * backend's lock.
+ */
+static int slot = -1;
+
 /* The descriptor that holds this process's record, or -1. */
 static int record_slot(void)
 {
-	static int slot = -1;
 	char path[48];
 	int fd = -1;
 
@@ -211,12 +217,12 @@ int msl_record_publish(const struct msl_record *rec)
 {
 	size_t size = 64 + 40 * rec->n, len, off = 0;
 	char *text = malloc(size);
-	int tmp, slot, rc = 0;
+	int tmp, fd, rc = 0;
 
 	if (!text)
 		return -ENOMEM;
 	/* Looked up before the new memfd exists, which has the same name. */
-	slot = record_slot();
+	fd = record_slot();
 	len = msl_record_format(rec, text, size);
 	tmp = memfd_create(MSL_RECORD_NAME, MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (tmp < 0) {
@@ -237,14 +243,16 @@ int msl_record_publish(const struct msl_record *rec)
 	if (!rc && fcntl(tmp, F_ADD_SEALS, SEALS_NEEDED | F_SEAL_SEAL))
 		rc = -errno;
 	/* Without O_CLOEXEC in the slot: it outlives execve. */
-	if (!rc && slot >= 0 && dup3(tmp, slot, 0) < 0)
+	if (!rc && fd >= 0 && dup3(tmp, fd, 0) < 0)
 		rc = -errno;
-	if (!rc && slot < 0) {
-		slot = fcntl(tmp, F_DUPFD, MSL_RECORD_FD_FLOOR);
-		if (slot < 0 && errno == EINVAL)
-			slot = fcntl(tmp, F_DUPFD, 3);
-		if (slot < 0)
+	if (!rc && fd < 0) {
+		fd = fcntl(tmp, F_DUPFD, MSL_RECORD_FD_FLOOR);
+		if (fd < 0 && errno == EINVAL)
+			fd = fcntl(tmp, F_DUPFD, 3);
+		if (fd < 0)
 			rc = -errno;
+		else
+			slot = fd; /* the next publish needs no search */
 	}
 	close(tmp);
 	return rc;
