@@ -17,8 +17,8 @@
  * when none does, from fd, an open /proc/self/maps, into *v (its path
  * from the kernel's name of the mapping; seals and VmFlags are not
  * known).  0; -ENOENT when there is none; -ENOTTY or -EINVAL when the
- * kernel cannot answer (before Linux 6.11); another -errno (a name
- * longer than PATH_MAX: -ENAMETOOLONG) when it could not this time.
+ * kernel cannot answer (before Linux 6.11); another -errno (a name of
+ * 256 bytes or more: -ENAMETOOLONG) when it could not this time.
  */
 int msl_maps_query(int fd, uint64_t addr, bool or_next,
 		   struct msl_vma *v) MSL_HIDDEN;
