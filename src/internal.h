@@ -151,6 +151,16 @@ size_t msl_escape_step(const unsigned char *s, enum msl_escape how,
 bool msl_has_cap_sys_admin(void) MSL_HIDDEN;
 
 /*
+ * 1 when a seccomp filter sees a call's first argument as a ptrace tracer
+ * rewrote it (always on x86-64; tried in a child on arm64: docs/AUDIT.md
+ * A17), or when this process cannot make itself a tracee; 0 when the
+ * filter sees the value from before the tracer; -1 when the trial failed.
+ */
+int msl_tracer_args_in_sync(void) MSL_HIDDEN;
+/* The trial itself, on x86-64 too (for the tests): the same answers. */
+int msl_tracer_trial(void) MSL_HIDDEN;
+
+/*
  * The seccomp backend (seccomp.c).  msl_seccomp_seal() seals a batch whose
  * arguments and holes were checked: 0 or -errno, and nothing sealed on
  * error.  msl_seccomp_classes() gives the recorded classes of [a, b), as

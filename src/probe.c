@@ -174,10 +174,12 @@ static void probe_once(void)
 		 * would overwrite.  SPEC_ALLOW came in the same release.
 		 * The filter rounds lengths to 4 KiB pages: an arm64 kernel
 		 * with 16 or 64 KiB pages gets no seccomp backend (nor, so
-		 * far, any arm64 kernel: MSL_SEAL_FILTER_ARCH).
+		 * far, any arm64 kernel: MSL_SEAL_FILTER_ARCH).  Nor does a
+		 * kernel whose filters see a first argument from before a
+		 * tracer rewrote it (older arm64 ones, AUDIT.md A17).
 		 */
 		if ((flags & MSEAL_FEAT_SPEC_ALLOW) && page_size == 4096 &&
-		    MSL_SEAL_FILTER_ARCH)
+		    MSL_SEAL_FILTER_ARCH && msl_tracer_args_in_sync() == 1)
 			flags |= MSEAL_FEAT_SECCOMP_BACKEND;
 	}
 	config.kernel_flags = flags;
