@@ -65,4 +65,16 @@ static inline bool seal_filter_arch_known(void)
 #endif
 }
 
+/*
+ * The smallest huge page the seccomp filter rounds a MAP_FIXED file
+ * mapping or an mremap up to at a boundary of its size (struct arch_desc
+ * in src/filter.c; docs/SEMANTICS.md section 8): 64 KiB (contiguous PTEs)
+ * on arm64, 2 MiB on x86-64.
+ */
+#if defined(__aarch64__)
+#define HUGE_MIN 0x10000UL
+#else
+#define HUGE_MIN 0x200000UL
+#endif
+
 #endif
