@@ -173,8 +173,7 @@ static void probe_once(void)
 		 * the kernel's EEXIST; before 4.17 the flag is unknown and it
 		 * would overwrite.  SPEC_ALLOW came in the same release.
 		 * The filter rounds lengths to 4 KiB pages: an arm64 kernel
-		 * with 16 or 64 KiB pages gets no seccomp backend (nor, so
-		 * far, any arm64 kernel: MSL_SEAL_FILTER_ARCH).  Nor does a
+		 * with 16 or 64 KiB pages gets no seccomp backend.  Nor does a
 		 * kernel whose filters see a first argument from before a
 		 * tracer rewrote it (older arm64 ones, AUDIT.md A17).
 		 */

@@ -53,12 +53,11 @@ static inline bool filter_arch_known(void)
 
 /*
  * Whether the seccomp backend seals here (MSL_SEAL_FILTER_ARCH in
- * src/internal.h): x86-64 only, so far; arm64's filter runs in the tests'
- * interpreter.
+ * src/internal.h): x86-64 and arm64.
  */
 static inline bool seal_filter_arch_known(void)
 {
-#if defined(__x86_64__)
+#if defined(__x86_64__) || defined(__aarch64__)
 	return true;
 #else
 	return false;
