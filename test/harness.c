@@ -113,6 +113,23 @@ char *map_anon(size_t npages, int prot)
 		       npages);
 }
 
+char *map_growsdown(size_t span)
+{
+	size_t pg = page();
+	char *r =
+		mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *g;
+
+	CHECK(r != MAP_FAILED);
+	CHECK_SYS_OK(munmap(r + pg, span - pg));
+	g = mmap(r + span - 2 * pg, 2 * pg, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN |
+			 MAP_FIXED_NOREPLACE,
+		 -1, 0);
+	CHECK(g == r + span - 2 * pg);
+	return g;
+}
+
 char *filled(size_t npages, int prot, char c)
 {
 	size_t len = npages * page();

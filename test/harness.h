@@ -125,6 +125,12 @@ void test_skip(const char *fmt, ...)
 char *map_anon(size_t npages, int prot);
 /* The same, shared anonymous (shmem). */
 char *map_anon_shared(size_t npages, int prot);
+/*
+ * A two-page read-write MAP_GROWSDOWN mapping at the top of an unmapped
+ * hole of span bytes, above a one-page PROT_NONE fence (inaccessible: no
+ * stack guard gap applies to it).
+ */
+char *map_growsdown(size_t span);
 /* n pages of a temporary file, mapped with prot and flags. */
 char *map_file(size_t npages, int prot, int flags);
 /* 1 if the page at addr is mapped, 0 if not. */

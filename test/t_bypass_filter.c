@@ -482,25 +482,11 @@ TEST_ONCE(seccomp_io_destroy_refused_once_base_sealed)
 
 /* ---- pages a growsdown mapping gains ------------------------------ */
 
-/*
- * A two-page MAP_GROWSDOWN mapping filled with c at the top of an 8 MiB
- * hole, above a one-page PROT_NONE fence (inaccessible: no stack guard
- * gap applies to it).
- */
+/* map_growsdown() at the top of an 8 MiB hole, filled with c. */
 static char *growsdown_mapping(size_t pg, char c)
 {
-	size_t span = 8UL << 20;
-	char *r =
-		mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	char *g;
+	char *g = map_growsdown(8UL << 20);
 
-	CHECK(r != MAP_FAILED);
-	CHECK_SYS_OK(munmap(r + pg, span - pg));
-	g = mmap(r + span - 2 * pg, 2 * pg, RW,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN |
-			 MAP_FIXED_NOREPLACE,
-		 -1, 0);
-	CHECK(g == r + span - 2 * pg);
 	memset(g, c, 2 * pg);
 	return g;
 }

@@ -168,24 +168,6 @@ static char *map_long_name(size_t pg)
 	return p;
 }
 
-/* A MAP_GROWSDOWN mapping with a hole of 4 MiB below it. */
-static char *growsdown(size_t pg)
-{
-	size_t span = 4UL << 20;
-	char *r =
-		mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	char *g;
-
-	CHECK(r != MAP_FAILED);
-	CHECK_SYS_OK(munmap(r + pg, span - pg));
-	g = mmap(r + span - 2 * pg, 2 * pg, RW,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN |
-			 MAP_FIXED_NOREPLACE,
-		 -1, 0);
-	CHECK(g == r + span - 2 * pg);
-	return g;
-}
-
 struct find_stack {
 	uintptr_t start, top; /* [stack]'s start; the last mapping's end */
 };
@@ -208,7 +190,7 @@ TEST_ONCE(seal_facts_same_asked_or_read)
 	char *two = map_anon(2, RW);
 	char *shared = map_anon_shared(1, RW);
 	char *file = map_file(1, PROT_READ, MAP_PRIVATE);
-	char *g = growsdown(pg);
+	char *g = map_growsdown(4UL << 20); /* 4 MiB hole below */
 	char *heap = sbrk((intptr_t)(4 * pg));
 	struct find_stack st = { 0 };
 	int zfd = open("/dev/zero", O_RDWR | O_CLOEXEC);
