@@ -698,24 +698,38 @@ static int print_calibration(void)
 static void require_backend(const struct test_case *t, struct test_ctx *ctx)
 {
 	/*
-	 * The scratch page tops an unsealed PROT_NONE reserve of 32 MiB that
-	 * nothing else is put in, so the test's own mappings lie below it:
-	 * the seccomp filter counts a MAP_FIXED file mapping, and an mremap,
-	 * at a huge page boundary as a huge page long (up to 32 MiB below a
-	 * 1 GiB boundary: SEMANTICS.md section 8), and a test's unsealed
-	 * control must not reach the scratch seal that way (arm64's 64 KiB
-	 * pages start at one page in 16).
+	 * The scratch page is the first mapping of the test, so it takes the
+	 * highest free page and the test's own mappings lie below it (a test
+	 * whose unsealed control is an mprotect(PROT_GROWSDOWN) needs no
+	 * seal below it: the filter cannot see where the extension stops).
+	 * Right below it, where there is room, an unsealed PROT_NONE reserve
+	 * of 32 MiB that nothing else is put in: the seccomp filter counts a
+	 * MAP_FIXED file mapping, and an mremap, at a huge page boundary as
+	 * a huge page long (up to 32 MiB below a 1 GiB boundary: SEMANTICS.md
+	 * section 8), and a test's unsealed control must not reach the
+	 * scratch seal that way (arm64's 64 KiB pages start at one page in
+	 * 16).  A reserve mapped as one piece with the page would instead go
+	 * to the highest hole of 32 MiB, and the test's mappings into smaller
+	 * holes above it (ASan's layout has them).
 	 */
 	size_t reserve = 32UL << 20;
 	struct mseal_features f;
-	char *p = mmap(NULL, reserve + page(), PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	char *p = mmap(NULL, page(), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		       0);
 	int rc;
 
 	if (p == MAP_FAILED)
 		FAIL("mmap scratch page: %s", strerror(errno));
-	p += reserve;
-	CHECK_SYS_OK(mprotect(p, page(), PROT_READ));
+	if ((uintptr_t)p > reserve) {
+		char *r = mmap(p - reserve, reserve, PROT_NONE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
+				       MAP_FIXED_NOREPLACE,
+			       -1, 0);
+
+		/* Before 4.17 the flag is a hint: elsewhere is no use. */
+		if (r != MAP_FAILED && r != p - reserve)
+			munmap(r, reserve);
+	}
 	rc = mseal_range(p, page(), MSEAL_ALL);
 	if (rc == -EOPNOTSUPP)
 		SKIP("backend %s cannot seal in this build (EOPNOTSUPP)",
