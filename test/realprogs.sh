@@ -87,11 +87,26 @@ smaps_verdict() { # SMAPS EXE REPORT
 check_run() {
 	name=$1 exe=$2
 	shift 2
-	rm -f "$T/smaps" "$T/rep.json" "$T/out"
 	[ -f "$T/stdin" ] || : >"$T/stdin"
-	MSEAL_BACKEND=$backend "$MSEAL" run --report="$T/rep.json" --json \
-		-- "$@" <"$T/stdin" >"$T/out" 2>&1
-	rc=$?
+	# On the seccomp backend a dlopen (perl's XS modules, python's
+	# extensions) fails now and then with "failed to map segment from
+	# shared object": the loader maps a segment at a 2 MiB boundary below
+	# a sealed page, which the filter counts as up to 2 MiB long
+	# (SEMANTICS.md section 8; about one dlopen in a hundred).  That
+	# documented refusal alone is retried, as run_dl() does in the shell
+	# tests, with a new address layout each time.
+	try=1
+	while :; do
+		rm -f "$T/smaps" "$T/rep.json" "$T/out"
+		MSEAL_BACKEND=$backend "$MSEAL" run --report="$T/rep.json" \
+			--json -- "$@" <"$T/stdin" >"$T/out" 2>&1
+		rc=$?
+		[ $rc != 0 ] && [ "$used" = seccomp ] && [ $try -lt 5 ] &&
+			grep -q "failed to map segment from shared object" \
+				"$T/out" || break
+		echo "note: $name: dlopen refused at a 2 MiB boundary (try $try), again" >&2
+		try=$((try + 1))
+	done
 	rm -f "$T/stdin"
 	if [ $rc != 0 ]; then
 		say FAIL "$name" "status $rc: $(tail -n 3 "$T/out" | tr '\n' ' ')"
