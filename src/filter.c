@@ -831,11 +831,15 @@ static void h_munmap(struct gen *g)
 /* mprotect and pkey_mprotect: prot is args[2] for both. */
 static void h_mprotect(struct gen *g)
 {
-	/* Bits the kernel rejects with EINVAL before any lookup. */
+	/*
+	 * Bits the kernel rejects with EINVAL before any lookup; but for
+	 * PROT_SEAL and PROT_DOWNGRADEABLE (0x0c000000), which the seal-types
+	 * kernel of kernel/ accepts (and changes the protection with).
+	 */
 	ld_abs(g, ARG_HI(2));
 	jcond(g, BPF_JEQ, 0, NEXT, g->l_allow);
 	ld_abs(g, ARG_LO(2));
-	jcond(g, BPF_JSET, ~(g->arch->prot_ok | 0x03000000u), g->l_allow, NEXT);
+	jcond(g, BPF_JSET, ~(g->arch->prot_ok | 0x0f000000u), g->l_allow, NEXT);
 	insn(g, BPF_ALU | BPF_AND | BPF_K, 0x03000000u);
 	jcond(g, BPF_JEQ, 0x03000000u, g->l_allow, NEXT);
 	call_range01(g, true, SUB_MPROTECT);

@@ -118,13 +118,16 @@ TEST_ONCE(mprotect_prot_bits_the_filter_lets_through_are_einval)
 	const unsigned long ok = 0xf;
 #endif
 	const unsigned long grows = 0x03000000; /* GROWSDOWN, GROWSUP */
+	/* PROT_SEAL, PROT_DOWNGRADEABLE: the seal-types kernel takes them,
+	 * and the filter checks the range for them. */
+	const unsigned long seal = 0x0c000000;
 	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
 	char *c = filled(1, PROT_READ, 'c'), perms[5];
 
 	for (unsigned int b = 0; b < 64; b++) {
 		unsigned long bit = 1ul << b;
 
-		if (bit & (ok | grows))
+		if (bit & (ok | grows | seal))
 			continue;
 		errno = 0;
 		if (syscall(SYS_mprotect, c, pg, RW | bit) != -1 ||

@@ -396,7 +396,7 @@ static uint32_t model_native(const struct model *m, uint32_t nr,
 		return a[0] && a[0] <= heap_end(m) - PG ? ZERO_RET : ALLOW;
 	case NR_MPROTECT:
 	case NR_PKEY_MPROTECT:
-		if (a[2] >> 32 || (a[2] & ~(prot_ok() | 0x03000000)) ||
+		if (a[2] >> 32 || (a[2] & ~(prot_ok() | 0x0f000000)) ||
 		    (a[2] & 0x03000000) == 0x03000000)
 			return ALLOW;
 		if (!call_range(u[0], a[1], &e))
